@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { Envelope } from './envelope.ts';
+import { InvalidEventError, UnknownEventTypeError, UnknownEventVersionError } from './errors.ts';
+
+/**
+ * One entry per event type: the payload schema of every version ever shipped, and an
+ * upcaster from each version to the next. Readers upcast on read; writers write `latest`.
+ */
+export interface EventDefinition<T extends string, S extends z.ZodType> {
+  readonly type: T;
+  readonly latest: number;
+  /** schemas[v] validates a payload stored at version v. */
+  readonly schemas: Readonly<Record<number, z.ZodType>>;
+  /** upcasters[v] turns a version-v payload into a version-(v+1) payload. */
+  readonly upcasters: Readonly<Record<number, (payload: unknown) => unknown>>;
+  readonly schema: S;
+}
+
+export function defineEvent<T extends string, S extends z.ZodType>(
+  type: T,
+  schema: S,
+  history: {
+    schemas?: Record<number, z.ZodType>;
+    upcasters?: Record<number, (payload: unknown) => unknown>;
+  } = {},
+): EventDefinition<T, S> {
+  const older = history.schemas ?? {};
+  const latest = Object.keys(older).length + 1;
+  return {
+    type,
+    latest,
+    schema,
+    schemas: { ...older, [latest]: schema },
+    upcasters: history.upcasters ?? {},
+  };
+}
+
+/** A read event: the envelope fields with the payload upcast to the latest version. */
+export type EventOf<D> =
+  D extends EventDefinition<infer T, infer S>
+    ? Omit<Envelope, 'type' | 'payload'> & { type: T; payload: z.infer<S> }
+    : never;
+
+export class EventRegistry<D extends EventDefinition<string, z.ZodType>> {
+  private readonly byType = new Map<string, D>();
+
+  constructor(definitions: readonly D[]) {
+    for (const definition of definitions) this.byType.set(definition.type, definition);
+  }
+
+  definition(type: string): D | undefined {
+    return this.byType.get(type);
+  }
+
+  types(): string[] {
+    return [...this.byType.keys()];
+  }
+
+  /**
+   * Validates a stored event (as parsed JSON) and upcasts its payload to the latest version.
+   * Throws InvalidEventError, UnknownEventTypeError or UnknownEventVersionError; never
+   * anything untyped, whatever the input.
+   */
+  parse(raw: unknown): EventOf<D> {
+    const envelope = Envelope.safeParse(raw);
+    if (!envelope.success) {
+      throw new InvalidEventError(`invalid event envelope: ${z.prettifyError(envelope.error)}`);
+    }
+    const event = envelope.data;
+    const definition = this.byType.get(event.type);
+    if (definition === undefined) throw new UnknownEventTypeError(event.type);
+    if (event.version > definition.latest) {
+      throw new UnknownEventVersionError(event.type, event.version, definition.latest);
+    }
+    let payload = this.validatePayload(definition, event.version, event.payload, event.id);
+    for (let v = event.version; v < definition.latest; v++) {
+      const up = definition.upcasters[v];
+      if (up === undefined) {
+        throw new InvalidEventError(`no upcaster for ${event.type} v${v} → v${v + 1}`);
+      }
+      payload = this.validatePayload(definition, v + 1, up(payload), event.id);
+    }
+    return { ...event, version: definition.latest, payload } as EventOf<D>;
+  }
+
+  /** Parses JSON bytes as stored in JetStream. */
+  parseBytes(data: Uint8Array): EventOf<D> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(new TextDecoder().decode(data));
+    } catch (cause) {
+      throw new InvalidEventError(`event is not valid JSON: ${(cause as Error).message}`, { cause });
+    }
+    return this.parse(raw);
+  }
+
+  private validatePayload(definition: D, version: number, payload: unknown, id: string): unknown {
+    const schema = definition.schemas[version];
+    if (schema === undefined) {
+      throw new InvalidEventError(`${definition.type} has no schema for version ${version}`);
+    }
+    const result = schema.safeParse(payload);
+    if (!result.success) {
+      throw new InvalidEventError(
+        `invalid ${definition.type} v${version} payload in event ${id}: ${z.prettifyError(result.error)}`,
+      );
+    }
+    return result.data;
+  }
+}

@@ -1,0 +1,3 @@
+export { freePort } from './free-port.ts';
+export { findBinary } from './find-binary.ts';
+export { startNatsServer, natsServerBinary, type NatsServer } from './nats-server.ts';
