@@ -10,7 +10,9 @@ export function canonicalJson(value: unknown): string {
 }
 
 function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : sortKeys(item)));
+  if (Array.isArray(value)) {
+    return value.map((item) => (item === undefined ? null : sortKeys(item)));
+  }
   if (value !== null && typeof value === 'object') {
     if (value instanceof Date) return value.toISOString();
     const sorted: Record<string, unknown> = {};

@@ -11,6 +11,7 @@ export const ErrorCode = {
   PlanHashMismatch: 'OPS_ERR_PLAN_HASH_MISMATCH',
   ApprovalExpired: 'OPS_ERR_APPROVAL_EXPIRED',
   SelfApproval: 'OPS_ERR_SELF_APPROVAL',
+  InvalidCommand: 'OPS_ERR_INVALID_COMMAND',
   Concurrency: 'OPS_ERR_CONCURRENCY',
   StreamConfigMismatch: 'OPS_ERR_STREAM_CONFIG_MISMATCH',
   HashChainBroken: 'OPS_ERR_HASH_CHAIN_BROKEN',
@@ -37,7 +38,12 @@ export class OpsError extends Error {
   }
 
   toJSON() {
-    return { code: this.code, message: this.message, retryable: this.retryable, details: this.details };
+    return {
+      code: this.code,
+      message: this.message,
+      retryable: this.retryable,
+      details: this.details,
+    };
   }
 }
 
@@ -62,5 +68,64 @@ export class UnknownEventVersionError extends OpsError {
       `event ${type} has version ${version}, this build reads up to version ${latest}; upgrade Opsloop`,
       { details: { type, version, latest } },
     );
+  }
+}
+
+/**
+ * A command that the operation's current phase does not allow (wrong order, repeated, or
+ * after the operation ended). `allowedIn` names the phases in which it would be legal.
+ */
+export class IllegalTransitionError extends OpsError {
+  readonly command: string;
+  readonly phase: string;
+
+  constructor(command: string, phase: string, hint: string, details: Record<string, unknown> = {}) {
+    super(ErrorCode.IllegalTransition, `${command} is not allowed in phase "${phase}": ${hint}`, {
+      details: { command, phase, ...details },
+    });
+    this.command = command;
+    this.phase = phase;
+  }
+}
+
+/** The approver saw a different plan than the one now proposed: show the current plan again. */
+export class PlanHashMismatchError extends OpsError {
+  constructor(command: string, expected: string | null, actual: string) {
+    super(
+      ErrorCode.PlanHashMismatch,
+      `${command} names plan ${actual}, but the current plan is ${expected ?? '(none)'}; ` +
+        'review the current plan and decide on that one',
+      { details: { command, expected, actual } },
+    );
+  }
+}
+
+/** Four-eyes rule: whoever requested an operation cannot approve its plan. */
+export class SelfApprovalError extends OpsError {
+  constructor(approver: string) {
+    super(
+      ErrorCode.SelfApproval,
+      `${approver} requested this operation and cannot approve its plan; ask another member of an owning team`,
+      { details: { approver } },
+    );
+  }
+}
+
+/** The approval's expiry time has passed (or was set in the past). */
+export class ApprovalExpiredError extends OpsError {
+  constructor(command: string, expiresAt: string, now: string) {
+    super(
+      ErrorCode.ApprovalExpired,
+      `${command}: the approval expires at ${expiresAt}, which is not after now (${now}); ` +
+        'grant a new approval with a later expiry',
+      { details: { command, expiresAt, now } },
+    );
+  }
+}
+
+/** Well-formed command whose data contradicts the operation (e.g. a plan for another cluster). */
+export class InvalidCommandError extends OpsError {
+  constructor(command: string, message: string, details: Record<string, unknown> = {}) {
+    super(ErrorCode.InvalidCommand, `${command}: ${message}`, { details: { command, ...details } });
   }
 }

@@ -25,13 +25,22 @@ export function defineEvent<T extends string, S extends z.ZodType>(
   } = {},
 ): EventDefinition<T, S> {
   const older = history.schemas ?? {};
+  const upcasters = history.upcasters ?? {};
   const latest = Object.keys(older).length + 1;
+  // Checked at definition time so a missing link fails at startup, not on the first old event.
+  for (let v = 1; v < latest; v++) {
+    if (older[v] === undefined || upcasters[v] === undefined) {
+      throw new Error(
+        `defineEvent(${type}): versions must be 1..${latest - 1} each with a schema and an upcaster to v${v + 1}; v${v} lacks one`,
+      );
+    }
+  }
   return {
     type,
     latest,
     schema,
     schemas: { ...older, [latest]: schema },
-    upcasters: history.upcasters ?? {},
+    upcasters,
   };
 }
 
@@ -89,7 +98,9 @@ export class EventRegistry<D extends EventDefinition<string, z.ZodType>> {
     try {
       raw = JSON.parse(new TextDecoder().decode(data));
     } catch (cause) {
-      throw new InvalidEventError(`event is not valid JSON: ${(cause as Error).message}`, { cause });
+      throw new InvalidEventError(`event is not valid JSON: ${(cause as Error).message}`, {
+        cause,
+      });
     }
     return this.parse(raw);
   }

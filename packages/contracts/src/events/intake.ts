@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { defineEvent } from '../registry.ts';
+import { DnsLabel, ObjectRef } from '../kube-names.ts';
+import { Principal, text } from './common.ts';
+
+/** Events of the first phases: the request, the context gathered, the diagnosis. */
+
+export const OperationRequested = defineEvent(
+  'OperationRequested',
+  z.object({
+    /** What the engineer asked, verbatim. */
+    request: text(4000),
+    /** The namespace the request is about, when the user named one. */
+    namespace: DnsLabel.optional(),
+    requestedBy: Principal,
+    /** Teams the requester acts for; approvals must come from teams owning the namespaces touched. */
+    teams: z.array(z.string().min(1).max(128)).max(50).optional(),
+    cluster: z.object({ id: z.string().min(1).max(128) }),
+    /** The model that will plan; absent means `--llm none` (analyzers and intent parser only). */
+    llm: z
+      .object({
+        provider: z.enum(['ollama', 'openai-compatible']),
+        model: text(256),
+      })
+      .optional(),
+  }),
+);
+
+export const ContextGathered = defineEvent(
+  'ContextGathered',
+  z.object({
+    /** What the planner looked at, in a few lines (not the raw tool output). */
+    summary: text(8000),
+    toolCalls: z.number().int().min(0).max(10_000),
+    /** True when the token budget cut the context short. */
+    truncated: z.boolean(),
+  }),
+);
+
+export const Finding = z.object({
+  /** Analyzer code, e.g. "ImagePullBackOff" or "ServiceSelectorMismatch". */
+  code: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{1,63}$/),
+  severity: z.enum(['info', 'warning', 'critical']),
+  object: ObjectRef,
+  explanation: text(2000),
+  /** Quoted, redacted snippets of cluster data backing the finding. */
+  evidence: z.array(text(1000)).max(20),
+});
+export type Finding = z.infer<typeof Finding>;
+
+export const DiagnosisRecorded = defineEvent(
+  'DiagnosisRecorded',
+  z.object({ findings: z.array(Finding).max(100) }),
+);

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { defineEvent } from '../registry.ts';
+import { Plan, PlanHash, planHash } from '../plan.ts';
+import { StepIndex, text } from './common.ts';
+
+/** Events about plans: proposed, refused by policy, invalidated, rolled back. */
+
+/**
+ * A plan together with its hash. The hash is checked against the plan on every read, so an
+ * event whose plan and hash disagree can never be approved or executed.
+ */
+const HashedPlan = z.object({ plan: Plan, planHash: PlanHash });
+function hashMatches(value: { plan: Plan; planHash: string }, ctx: z.RefinementCtx): void {
+  const actual = planHash(value.plan);
+  if (actual !== value.planHash) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['planHash'],
+      message: `planHash ${value.planHash} does not match the plan (its hash is ${actual})`,
+    });
+  }
+}
+
+export const PlanProposed = defineEvent('PlanProposed', HashedPlan.superRefine(hashMatches));
+
+export const PlanRejectedByPolicy = defineEvent(
+  'PlanRejectedByPolicy',
+  z.object({
+    planHash: PlanHash,
+    /** Each rule the plan broke (team ownership, RBAC, action allow-list, ...). */
+    violations: z
+      .array(
+        z.object({
+          rule: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{1,63}$/),
+          message: text(1000),
+          stepIndex: StepIndex.optional(),
+        }),
+      )
+      .min(1)
+      .max(50),
+  }),
+);
+
+/** The executor found a target changed since planning; nothing more of the plan is applied. */
+export const PlanInvalidated = defineEvent(
+  'PlanInvalidated',
+  z.object({
+    stepIndex: StepIndex,
+    stepId: z.string().min(1).max(63),
+    reason: text(1000),
+    expectedResourceVersion: z.string().min(1).max(64),
+    /** null when the target no longer exists. */
+    actualResourceVersion: z.string().min(1).max(64).nullable(),
+  }),
+);
+
+/** A plan undoing what was applied; it needs its own approval like any plan. */
+export const RollbackProposed = defineEvent(
+  'RollbackProposed',
+  HashedPlan.extend({
+    reason: text(2000),
+    /** The plan being rolled back. */
+    rollsBack: PlanHash,
+  }).superRefine(hashMatches),
+);

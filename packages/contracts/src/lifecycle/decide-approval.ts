@@ -1,0 +1,100 @@
+import {
+  ApprovalExpiredError,
+  IllegalTransitionError,
+  PlanHashMismatchError,
+  SelfApprovalError,
+} from '../errors.ts';
+import type { PendingEvent } from '../ops-events.ts';
+import type { CommandOf } from './commands.ts';
+import { emit, isAfter, requirePhase, requirePlan } from './guard.ts';
+import type { OperationState } from './state.ts';
+
+/**
+ * Policy and human decisions, and the start of execution. Invariants: an approval names
+ * the exact current planHash; the requester never approves; an approval is used before it
+ * expires and by one execution only.
+ */
+
+export function rejectPlanByPolicy(
+  { type, ...payload }: CommandOf<'RejectPlanByPolicy'>,
+  state: OperationState,
+): PendingEvent[] {
+  requirePhase(type, state, ['awaiting_approval']);
+  requirePlan(type, state, payload.planHash);
+  return [emit(type, 'PlanRejectedByPolicy', payload)];
+}
+
+export function grantApproval(
+  { type, ...payload }: CommandOf<'GrantApproval'>,
+  state: OperationState,
+  now: Date,
+): PendingEvent[] {
+  requirePhase(type, state, ['awaiting_approval']);
+  requirePlan(type, state, payload.planHash);
+  if (payload.approver === state.requestedBy) throw new SelfApprovalError(payload.approver);
+  if (!isAfter(payload.expiresAt, now)) {
+    throw new ApprovalExpiredError(type, payload.expiresAt, now.toISOString());
+  }
+  return [emit(type, 'ApprovalGranted', payload)];
+}
+
+export function rejectApproval(
+  { type, ...payload }: CommandOf<'RejectApproval'>,
+  state: OperationState,
+): PendingEvent[] {
+  requirePhase(type, state, ['awaiting_approval']);
+  requirePlan(type, state, payload.planHash);
+  return [emit(type, 'ApprovalRejected', payload)];
+}
+
+export function expireApproval(
+  { type }: CommandOf<'ExpireApproval'>,
+  state: OperationState,
+  now: Date,
+): PendingEvent[] {
+  requirePhase(type, state, ['approved']);
+  const approval = state.approval;
+  if (approval === null) {
+    throw new IllegalTransitionError(type, state.phase, 'there is no approval to expire');
+  }
+  if (isAfter(approval.expiresAt, now)) {
+    throw new IllegalTransitionError(
+      type,
+      state.phase,
+      `the approval is valid until ${approval.expiresAt}; expire it only after that`,
+      { expiresAt: approval.expiresAt },
+    );
+  }
+  return [
+    emit(type, 'ApprovalExpired', { planHash: approval.planHash, expiresAt: approval.expiresAt }),
+  ];
+}
+
+export function startExecution(
+  { type, planHash }: CommandOf<'StartExecution'>,
+  state: OperationState,
+  now: Date,
+): PendingEvent[] {
+  requirePhase(type, state, ['approved']);
+  const plan = requirePlan(type, state, planHash);
+  const approval = state.approval;
+  if (approval === null) {
+    throw new IllegalTransitionError(type, state.phase, 'no approval has been granted');
+  }
+  if (approval.planHash !== plan.planHash) {
+    throw new PlanHashMismatchError(type, plan.planHash, approval.planHash);
+  }
+  if (approval.consumedBy !== null) {
+    throw new IllegalTransitionError(
+      type,
+      state.phase,
+      `approval ${approval.eventId} was already used by execution ${approval.consumedBy}; ` +
+        'an approval authorizes one execution, so ask for a new approval',
+      { approvalEventId: approval.eventId },
+    );
+  }
+  if (!isAfter(approval.expiresAt, now)) {
+    throw new ApprovalExpiredError(type, approval.expiresAt, now.toISOString());
+  }
+  return [emit(type, 'ExecutionStarted', { planHash, approvalEventId: approval.eventId })];
+}
