@@ -20,7 +20,8 @@ export interface NatsServer {
 }
 
 export function natsServerBinary(): string {
-  const found = process.env.NATS_SERVER ?? findBinary('nats-server', ['/usr/sbin', '/usr/local/bin']);
+  const found =
+    process.env.NATS_SERVER ?? findBinary('nats-server', ['/usr/sbin', '/usr/local/bin']);
   if (found === undefined) {
     throw new Error(
       'nats-server was not found on PATH or in /usr/sbin. Install it (apt-get install -y nats-server) ' +
@@ -80,7 +81,8 @@ async function waitForPort(port: number, timeoutMs: number, failed: () => string
     const reason = failed();
     if (reason !== undefined) throw new Error(reason);
     if (await canConnect(port)) return;
-    if (Date.now() > deadline) throw new Error(`nats-server did not listen on ${port} in ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`nats-server did not listen on ${port} in ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

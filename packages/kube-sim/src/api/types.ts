@@ -61,7 +61,7 @@ export interface WriteOptions {
   dryRun?: boolean;
   fieldManager?: string;
   /** Write the `status` subresource (status changes only) instead of the main resource. */
-  subresource?: 'status' | 'scale';
+  subresource?: 'status' | 'scale' | 'eviction' | 'binding';
 }
 
 export interface ListOptions {
@@ -105,7 +105,10 @@ export interface ClusterApi {
     resource: ResourceType,
     namespace: string | undefined,
     name: string,
-    options: WriteOptions & { propagationPolicy?: 'Background' | 'Foreground' | 'Orphan'; gracePeriodSeconds?: number },
+    options: WriteOptions & {
+      propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+      gracePeriodSeconds?: number;
+    },
   ): KObject | undefined;
   /** Every change to any object, after it is stored, in resourceVersion order. */
   onChange(listener: (event: WatchEvent, resource: ResourceType) => void): () => void;
