@@ -325,7 +325,8 @@ export class EventLog<D extends AnyDefinition> {
           `${event.type} is written at version ${definition.latest}, got version ${event.version}`,
         );
       }
-      const result = definition.schema.safeParse(event.payload);
+      const schema = this.registry.payloadSchema(event.type, definition.latest)!;
+      const result = schema.safeParse(event.payload);
       if (!result.success) {
         throw new InvalidEventError(
           `invalid ${event.type} payload in event ${event.id}: ${result.error.message}`,

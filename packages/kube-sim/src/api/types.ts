@@ -86,7 +86,12 @@ export type AdmissionPlugin = (request: {
   dryRun: boolean;
 }) => void;
 
-/** The in-process Kubernetes API that controllers and the loader use. */
+/**
+ * The in-process Kubernetes API that controllers and the loader use. Implemented by
+ * `Cluster` (src/api/cluster.ts). Objects it returns (and passes to onChange) are the
+ * stored ones, deep-frozen: clone (`structuredClone`) before editing. Errors are `ApiError`s
+ * (src/api/errors.ts) with the HTTP code and reason the API server would answer.
+ */
 export interface ClusterApi {
   get(resource: ResourceType, namespace: string | undefined, name: string): KObject | undefined;
   list(resource: ResourceType, namespace: string | undefined, options?: ListOptions): KObject[];
@@ -113,6 +118,13 @@ export interface ClusterApi {
   /** Every change to any object, after it is stored, in resourceVersion order. */
   onChange(listener: (event: WatchEvent, resource: ResourceType) => void): () => void;
   addAdmission(plugin: AdmissionPlugin): void;
+  /**
+   * 'graceful' (set by the simulated kubelet when it runs): deleting a scheduled pod only
+   * sets deletionTimestamp (+ grace period) and the kubelet removes it with
+   * gracePeriodSeconds 0 once its containers stopped, as on a real node. The default,
+   * 'immediate', removes pods at once (no kubelet to finish the job).
+   */
+  setPodTermination?(mode: 'immediate' | 'graceful'): void;
   /** Records a core/v1 Event (type Normal|Warning), aggregating repeats like the kubelet does (count, lastTimestamp). */
   recordEvent(
     involved: KObject,

@@ -38,10 +38,13 @@ export function createClock(speed = 1, start = Date.now()): SimClock {
     now,
     nowIso: () => new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     after(simMs, fn) {
-      const timer: NodeJS.Timeout = setTimeout(() => {
-        timers.delete(timer);
-        fn();
-      }, Math.max(0, simMs / speed));
+      const timer: NodeJS.Timeout = setTimeout(
+        () => {
+          timers.delete(timer);
+          fn();
+        },
+        Math.max(0, simMs / speed),
+      );
       return track(timer);
     },
     every(simMs, fn) {

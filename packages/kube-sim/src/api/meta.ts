@@ -1,0 +1,30 @@
+/** Small helpers on object metadata shared by the write pipeline. */
+import { randomUUID } from 'node:crypto';
+import type { KObject } from './types.ts';
+
+const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** The 5-character suffix generateName gets (the API server's alphabet avoids vowels). */
+export function randomSuffix(length = 5): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += NAME_CHARS[Math.floor(Math.random() * NAME_CHARS.length)];
+  return out;
+}
+
+export function nowTimestamp(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+export function newUid(): string {
+  return randomUUID();
+}
+
+/** Everything but metadata and status: a change here bumps metadata.generation. */
+export function specPart(object: KObject): string {
+  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = object;
+  return JSON.stringify(rest);
+}
+
+export function deepEqualJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

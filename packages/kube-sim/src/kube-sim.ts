@@ -1,0 +1,177 @@
+/**
+ * startKubeSim: one in-process Kubernetes API server on a port of its own, with the
+ * cluster state, the audit log and a kubeconfig for each configured user.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import { selfSignedCertificate } from './server/self-signed.ts';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { Cluster } from './api/cluster.ts';
+import { Store } from './store/store.ts';
+import type { ClusterApi, SimHooks } from './api/types.ts';
+import { bootstrapCluster } from './bootstrap.ts';
+import { kubeconfigYaml } from './kubeconfig.ts';
+import { loadDocuments, parseDocuments, type DocumentHandler } from './loader/yaml.ts';
+import { createAuthorizer } from './rbac/mod.ts';
+import { AuditLog, type AuditEntry } from './server/audit.ts';
+import { Authenticator, type UserSpec } from './server/auth.ts';
+import type { ServerContext } from './server/context.ts';
+import { DEFAULT_HOOKS } from './server/default-hooks.ts';
+import { defaultExtensions } from './server/extensions.ts';
+import { createHandler } from './server/handler.ts';
+import { loadState, saveState } from './state.ts';
+
+export interface KubeSimOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** YAML files or directories (every .yaml/.yml/.json inside) loaded at start. */
+  files?: string[];
+  /** Saved on stop() and every 10 s; reloaded on start when it exists. */
+  statePath?: string;
+  /** Enforce RBAC (default true). */
+  rbac?: boolean;
+  /** Extra users besides `admin`. */
+  users?: UserSpec[];
+  /** Sim speed for the controllers (read by the simulation, not by the API server). */
+  speed?: number;
+  /** Append every audit entry as a JSON line to this file. */
+  auditLogPath?: string;
+  /** Workload behaviour (logs, service proxy); defaults to "no workloads". */
+  hooks?: SimHooks;
+  /** How often watches with allowWatchBookmarks get a BOOKMARK (default 10 s). */
+  bookmarkIntervalMs?: number;
+  /** Handlers for document kinds the API does not serve (e.g. ImageBehavior), used for `files` too. */
+  documentHandlers?: Record<string, DocumentHandler>;
+  /** Bounded watch history (default 10,000 changes); older resourceVersions answer 410. */
+  watchHistory?: number;
+}
+
+export interface KubeSim {
+  url: string;
+  port: number;
+  api: ClusterApi;
+  /** The same object as `api`, with the store and list paging (for tests and tools). */
+  cluster: Cluster;
+  speed: number;
+  audit: { entries(): AuditEntry[]; clear(): void };
+  /** Kubeconfig YAML for `user` (default "admin"). */
+  kubeconfig(user?: string): string;
+  writeKubeconfig(path: string, user?: string): void;
+  loadYaml(text: string, sourceName: string): void;
+  /** Registers a handler for documents of a kind the API does not serve (e.g. ImageBehavior). */
+  registerKind(kind: string, handler: DocumentHandler): void;
+  setHooks(hooks: SimHooks): void;
+  /** Ends every open watch connection, as an API server restart would; returns how many. */
+  dropWatches(): number;
+  saveState(): void;
+  stop(): Promise<void>;
+}
+
+function expandFiles(paths: string[]): string[] {
+  return paths.flatMap((p) =>
+    statSync(p).isDirectory()
+      ? readdirSync(p)
+          .filter((f) => /\.(ya?ml|json)$/.test(f))
+          .sort()
+          .map((f) => join(p, f))
+      : [p],
+  );
+}
+
+export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSim> {
+  const cluster = new Cluster(
+    new Store(options.watchHistory ? { historyLimit: options.watchHistory } : {}),
+  );
+  const restored = options.statePath ? loadState(cluster, options.statePath) : false;
+  if (!restored) bootstrapCluster(cluster);
+  const adminToken = randomBytes(24).toString('hex');
+  const users: UserSpec[] = [
+    { token: adminToken, username: 'admin', groups: ['system:masters'] },
+    ...(options.users ?? []),
+  ];
+  const authn = new Authenticator(users);
+  const reviewAuthorizer = createAuthorizer(cluster);
+  const audit = new AuditLog(options.auditLogPath ? { file: options.auditLogPath } : {});
+  let address = '127.0.0.1:0';
+  const ctx: ServerContext = {
+    cluster,
+    hooks: options.hooks ?? DEFAULT_HOOKS,
+    extensions: defaultExtensions(),
+    audit,
+    authorizer: options.rbac === false ? undefined : reviewAuthorizer,
+    reviewAuthorizer,
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 10_000,
+    serverAddress: () => address,
+    activeWatches: new Set(),
+    authn,
+  };
+  const handlers = new Map<string, DocumentHandler>(Object.entries(options.documentHandlers ?? {}));
+  const loadYaml = (text: string, source: string): void => {
+    loadDocuments(cluster, parseDocuments(text, source, handlers), source, handlers);
+  };
+  // Files load before the port opens: a malformed file then fails the start cleanly.
+  for (const file of expandFiles(options.files ?? [])) loadYaml(readFileSync(file, 'utf8'), file);
+  const handler = createHandler(ctx, authn);
+  const server: Server = createServer(
+    selfSignedCertificate(),
+    (req, res) => void handler(req, res),
+  );
+  server.keepAliveTimeout = 30_000;
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  address = `${host}:${port}`;
+  const url = `https://${host}:${port}`;
+  const save = (): void => {
+    if (options.statePath) saveState(cluster, options.statePath);
+  };
+  let savedRv = cluster.store.resourceVersion;
+  const saver = options.statePath
+    ? setInterval(() => {
+        if (cluster.store.resourceVersion === savedRv) return;
+        savedRv = cluster.store.resourceVersion;
+        save();
+      }, 10_000)
+    : undefined;
+  saver?.unref();
+  const tokenOf = (user: string): string => {
+    const token = authn.tokenOf(user);
+    if (!token) throw new Error(`kube-sim has no user "${user}"; configure it with options.users`);
+    return token;
+  };
+  return {
+    url,
+    port,
+    api: cluster,
+    cluster,
+    speed: options.speed ?? 1,
+    audit: { entries: () => audit.entries(), clear: () => audit.clear() },
+    kubeconfig: (user = 'admin') => kubeconfigYaml(url, user, tokenOf(user)),
+    writeKubeconfig: (path, user = 'admin') =>
+      writeFileSync(path, kubeconfigYaml(url, user, tokenOf(user)), { mode: 0o600 }),
+    loadYaml,
+    registerKind: (kind, h) => void handlers.set(kind, h),
+    setHooks: (hooks) => {
+      ctx.hooks = hooks;
+    },
+    saveState: save,
+    dropWatches: () => {
+      const open = [...ctx.activeWatches];
+      for (const res of open) res.end();
+      return open.length;
+    },
+    stop: async () => {
+      if (saver) clearInterval(saver);
+      save();
+      reviewAuthorizer.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
