@@ -17,6 +17,9 @@ export type { AuditEntry } from './server/audit.ts';
 export type { UserSpec } from './server/auth.ts';
 export type * from './api/types.ts';
 export { RESOURCES, findKind, findResource, type ResourceType } from './resources.ts';
+export { createClock, type SimClock } from './clock/clock.ts';
+export { startControllers } from './controllers/mod.ts';
+export * from './sim/mod.ts';
 
 // `opsloop sim --scenario <name|file>` (src/sim/cli.ts) registers through the CLI's extension points.
 import { installScenarioCli } from './sim/cli.ts';

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import type { CheckSpec } from '@opsloop/contracts';
+import { PreconditionError } from '../errors.ts';
+import type { Segment } from '../json-pointer.ts';
+import type { KubeObject } from '../types.ts';
+import { ContainerName, Name, Namespace } from '../validation.ts';
+import type { PlannedStep } from './types.ts';
+
+export const WorkloadKind = z.enum(['Deployment', 'StatefulSet', 'DaemonSet']);
+export type WorkloadKind = z.infer<typeof WorkloadKind>;
+
+/** Fields every workload action takes; objects are strict so no extra key slips through. */
+export const workloadFields = { namespace: Namespace, kind: WorkloadKind, name: Name };
+export const containerFields = { ...workloadFields, container: ContainerName };
+
+export const POD_SPEC: Segment[] = ['spec', 'template', 'spec'];
+
+export interface ContainerLocation {
+  list: 'containers' | 'initContainers';
+  index: number;
+  container: Record<string, unknown>;
+  segments: Segment[];
+}
+
+/** Find a container (or init container) by name in a workload's pod template. */
+export function findContainer(action: string, live: KubeObject, name: string): ContainerLocation {
+  for (const list of ['containers', 'initContainers'] as const) {
+    const items = (live.spec?.template?.spec?.[list] ?? []) as Record<string, unknown>[];
+    const index = items.findIndex((c) => c.name === name);
+    if (index >= 0)
+      return { list, index, container: items[index]!, segments: [...POD_SPEC, list, index] };
+  }
+  const names = ((live.spec?.template?.spec?.containers ?? []) as { name: string }[]).map(
+    (c) => c.name,
+  );
+  throw new PreconditionError(
+    action,
+    `${live.kind} ${live.metadata.name} has no container "${name}" (containers: ${names.join(', ')})`,
+  );
+}
+
+export function selectorString(labels: Record<string, string> | undefined): string {
+  return Object.entries(labels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
+/** The checks any pod-template change implies: the rollout finishes and the new pods stay healthy. */
+export function rolloutChecks(
+  args: { namespace: string; kind: string; name: string },
+  live: KubeObject,
+): CheckSpec[] {
+  const selector = selectorString(live.spec?.selector?.matchLabels);
+  const checks: CheckSpec[] = [
+    {
+      name: 'RolloutComplete',
+      args: { namespace: args.namespace, kind: args.kind, name: args.name },
+    },
+  ];
+  if (selector)
+    checks.push({
+      name: 'PodsHealthy',
+      args: { namespace: args.namespace, selector, stableSeconds: 30 },
+    });
+  return checks;
+}
+
+export function diffBefore(step: PlannedStep, pathSuffix: string): unknown {
+  return step.diff.find((entry) => entry.path.endsWith(pathSuffix))?.before;
+}
+
+export function workloadArgs(step: PlannedStep): { namespace: string; kind: string; name: string } {
+  return {
+    namespace: String(step.args.namespace),
+    kind: String(step.args.kind),
+    name: String(step.args.name),
+  };
+}

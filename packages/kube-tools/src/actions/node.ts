@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import type { Cluster } from '../cluster.ts';
+import { KubeApiError, PreconditionError } from '../errors.ts';
+import { setOps } from '../json-pointer.ts';
+import type { KubeObject } from '../types.ts';
+import { Name } from '../validation.ts';
+import { applyPlannedPatch, guardOp } from './engine.ts';
+import type { ActionDefinition, PlannedStep } from './types.ts';
+import { FIELD_MANAGER } from './types.ts';
+
+const NodeArgs = z.strictObject({ name: Name });
+
+function cordonAction(
+  name: string,
+  unschedulable: boolean,
+  inverse: string,
+): ActionDefinition<z.infer<typeof NodeArgs>> {
+  return {
+    name,
+    description: unschedulable
+      ? 'Mark a node unschedulable (running pods stay).'
+      : 'Mark a node schedulable again.',
+    schema: NodeArgs,
+    risk: unschedulable ? 'medium' : 'low',
+    target: (a) => ({ kind: 'Node', namespace: null, name: a.name }),
+    compute: (live, a) => ({
+      ops: setOps(live, ['spec', 'unschedulable'], unschedulable),
+      summary: `${unschedulable ? 'cordon' : 'uncordon'} node ${a.name}`,
+    }),
+    checks: (a) => (unschedulable ? [] : [{ name: 'NodeReady', args: { name: a.name } }]),
+    inverse: (step) => ({ action: inverse, args: { name: step.args.name } }),
+  };
+}
+
+export const CordonNode = cordonAction('CordonNode', true, 'UncordonNode');
+export const UncordonNode = cordonAction('UncordonNode', false, 'CordonNode');
+
+const DrainArgs = z.strictObject({
+  name: Name,
+  /** How long to keep retrying evictions a PodDisruptionBudget refuses. */
+  timeoutSeconds: z.number().int().min(1).max(3600).default(300),
+});
+
+interface PodKey {
+  namespace: string;
+  name: string;
+  uid: string;
+}
+
+function isDaemonOrMirror(pod: KubeObject): boolean {
+  if (pod.metadata.annotations?.['kubernetes.io/config.mirror']) return true;
+  return Boolean(pod.metadata.ownerReferences?.some((o) => o.controller && o.kind === 'DaemonSet'));
+}
+
+function evictionBody(pod: PodKey) {
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'Eviction',
+    metadata: { name: pod.name, namespace: pod.namespace },
+    // The uid precondition makes sure a replacement pod that reuses the name is never evicted.
+    deleteOptions: { preconditions: { uid: pod.uid } },
+  };
+}
+
+function evictionPath(pod: PodKey) {
+  return `/api/v1/namespaces/${pod.namespace}/pods/${pod.name}/eviction`;
+}
+
+function plannedPods(step: PlannedStep): PodKey[] {
+  return ((step.diff.find((d) => d.path === 'evictions')?.before ?? []) as string[]).map((key) => {
+    const [ns, rest] = key.split('/') as [string, string];
+    const [name, uid] = rest.split('#') as [string, string];
+    return { namespace: ns, name, uid };
+  });
+}
+
+async function podStillThere(cluster: Cluster, pod: PodKey): Promise<boolean> {
+  const live = await cluster.get('Pod', pod.namespace, pod.name);
+  return live !== null && live.metadata.uid === pod.uid && !live.metadata.deletionTimestamp;
+}
+
+/**
+ * Drain = cordon (guarded by the planned resourceVersion) + one Eviction per pod that was
+ * on the node at planning time. Evictions go through the API server's eviction endpoint,
+ * so PodDisruptionBudgets are enforced by the server; a refused eviction (429) is retried
+ * until the timeout and never replaced by a plain delete. Each eviction names the pod's
+ * uid, so re-running a half-finished drain evicts only what is left.
+ */
+export const DrainNode: ActionDefinition<z.infer<typeof DrainArgs>> = {
+  name: 'DrainNode',
+  description:
+    'Cordon a node and evict its pods (honouring PodDisruptionBudgets; DaemonSet and mirror pods stay).',
+  schema: DrainArgs,
+  risk: 'high',
+  target: (a) => ({ kind: 'Node', namespace: null, name: a.name }),
+  compute: () => {
+    throw new Error('DrainNode is planned by its custom execution');
+  },
+  checks: () => [],
+  inverse: (step) => ({ action: 'UncordonNode', args: { name: step.args.name } }),
+  custom: {
+    async plan(args, live, cluster) {
+      const pods = await cluster.list('Pod', null, { fieldSelector: `spec.nodeName=${args.name}` });
+      const running = pods.filter(
+        (p) => !['Succeeded', 'Failed'].includes(p.status?.phase) && !p.metadata.deletionTimestamp,
+      );
+      const unmanaged = running.filter(
+        (p) => !isDaemonOrMirror(p) && !p.metadata.ownerReferences?.some((o) => o.controller),
+      );
+      if (unmanaged.length) {
+        throw new PreconditionError(
+          'DrainNode',
+          `node ${args.name} runs pods no controller would recreate (${unmanaged.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).join(', ')}); move or delete them deliberately first`,
+        );
+      }
+      const evict = running.filter((p) => !isDaemonOrMirror(p));
+      const keys = evict.map((p) => ({
+        namespace: p.metadata.namespace!,
+        name: p.metadata.name,
+        uid: p.metadata.uid!,
+      }));
+      const rv = String(live.metadata.resourceVersion);
+      const ops =
+        live.spec?.unschedulable === true ? [] : setOps(live, ['spec', 'unschedulable'], true);
+      if (ops.length)
+        await cluster.patch(
+          'Node',
+          null,
+          args.name,
+          { type: 'json', body: [guardOp(rv), ...ops] },
+          { dryRun: true, fieldManager: FIELD_MANAGER },
+        );
+      const blocked: string[] = [];
+      for (const pod of keys) {
+        try {
+          await cluster.request('POST', evictionPath(pod), {
+            body: evictionBody(pod),
+            query: { dryRun: 'All' },
+          });
+        } catch (error) {
+          if (error instanceof KubeApiError && error.status === 429)
+            blocked.push(`${pod.namespace}/${pod.name}`);
+          else throw error;
+        }
+      }
+      const note = blocked.length
+        ? `; a PodDisruptionBudget currently refuses evicting ${blocked.join(', ')} (the drain waits for it)`
+        : '';
+      return {
+        target: {
+          apiVersion: 'v1',
+          kind: 'Node',
+          namespace: null,
+          name: args.name,
+          resourceVersion: rv,
+        },
+        patch: { type: 'json', body: [guardOp(rv), ...ops] as never },
+        diff: [
+          { path: 'spec.unschedulable', before: live.spec?.unschedulable ?? false, after: true },
+          {
+            path: 'evictions',
+            before: keys.map((k) => `${k.namespace}/${k.name}#${k.uid}`),
+            after: [],
+          },
+        ],
+        risk: 'high',
+        checks: [],
+        summary: `drain node ${args.name}: cordon and evict ${keys.length} pod(s)${note}`,
+      };
+    },
+    async apply(step, cluster) {
+      const node = await cluster.get('Node', null, step.target.name);
+      // A retried drain finds the node already cordoned; it does not cordon twice.
+      if (node?.spec?.unschedulable !== true) await applyPlannedPatch(step, cluster);
+      const deadline = Date.now() + Number(step.args.timeoutSeconds ?? 300) * 1000;
+      for (const pod of plannedPods(step)) {
+        for (;;) {
+          try {
+            await cluster.request('POST', evictionPath(pod), { body: evictionBody(pod) });
+            break;
+          } catch (error) {
+            if (error instanceof KubeApiError && (error.status === 404 || error.status === 409))
+              break; // gone or replaced
+            if (!(error instanceof KubeApiError && error.status === 429) || Date.now() > deadline) {
+              throw error instanceof KubeApiError && error.status === 429
+                ? new PreconditionError(
+                    'DrainNode',
+                    `a PodDisruptionBudget kept refusing eviction of ${pod.namespace}/${pod.name}; the node stays cordoned`,
+                  )
+                : error;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 500));
+          }
+        }
+      }
+    },
+    async isApplied(step, cluster) {
+      const node = await cluster.get('Node', null, step.target.name);
+      if (node?.spec?.unschedulable !== true) return false;
+      for (const pod of plannedPods(step)) if (await podStillThere(cluster, pod)) return false;
+      return true;
+    },
+  },
+};

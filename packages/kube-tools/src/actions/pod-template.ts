@@ -1,0 +1,319 @@
+import { z } from 'zod';
+import { PreconditionError } from '../errors.ts';
+import { setOps } from '../json-pointer.ts';
+import {
+  EnvName,
+  HttpPath,
+  LabelKey,
+  LabelMap,
+  LabelValue,
+  Name,
+  PortOrName,
+  Quantity,
+} from '../validation.ts';
+import {
+  POD_SPEC,
+  containerFields,
+  diffBefore,
+  findContainer,
+  rolloutChecks,
+  workloadArgs,
+  workloadFields,
+} from './common.ts';
+import type { ActionDefinition } from './types.ts';
+
+const ResourceMap = z.strictObject({
+  cpu: Quantity.nullable().optional(),
+  memory: Quantity.nullable().optional(),
+});
+const ResourcesArgs = z
+  .strictObject({
+    ...containerFields,
+    requests: ResourceMap.optional(),
+    limits: ResourceMap.optional(),
+  })
+  .refine((a) => a.requests !== undefined || a.limits !== undefined, 'give requests or limits');
+
+type Resources = { requests?: Record<string, string>; limits?: Record<string, string> };
+
+function merge(
+  before: Record<string, string> | undefined,
+  change: Record<string, string | null | undefined> | undefined,
+) {
+  const out: Record<string, string> = { ...(before ?? {}) };
+  for (const [key, value] of Object.entries(change ?? {})) {
+    if (value === null) delete out[key];
+    else if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+export const SetContainerResources: ActionDefinition<z.infer<typeof ResourcesArgs>> = {
+  name: 'SetContainerResources',
+  description: 'Set (or with null remove) cpu/memory requests and limits of one container.',
+  schema: ResourcesArgs,
+  risk: 'medium',
+  target: (a) => ({ kind: a.kind, namespace: a.namespace, name: a.name }),
+  compute(live, a) {
+    const at = findContainer('SetContainerResources', live, a.container);
+    const before = (at.container.resources ?? {}) as Resources;
+    const after: Resources = {};
+    const requests = merge(before.requests, a.requests);
+    const limits = merge(before.limits, a.limits);
+    if (Object.keys(requests).length) after.requests = requests;
+    if (Object.keys(limits).length) after.limits = limits;
+    return {
+      ops: setOps(live, [...at.segments, 'resources'], after),
+      summary: `set resources of container ${a.container} in ${a.kind} ${a.namespace}/${a.name} to ${JSON.stringify(after)}`,
+    };
+  },
+  checks: rolloutChecks,
+  inverse(step) {
+    const before = (diffBefore(step, '.resources') ?? {}) as Resources;
+    const undo = (b: Record<string, string> | undefined) => ({
+      cpu: b?.cpu ?? null,
+      memory: b?.memory ?? null,
+    });
+    return {
+      action: 'SetContainerResources',
+      args: {
+        ...workloadArgs(step),
+        container: step.args.container,
+        requests: undo(before.requests),
+        limits: undo(before.limits),
+      },
+    };
+  },
+};
+
+const KeyRef = z.strictObject({
+  name: Name,
+  key: z
+    .string()
+    .min(1)
+    .max(253)
+    .regex(/^[-._a-zA-Z0-9]+$/),
+  optional: z.boolean().optional(),
+});
+const EnvVar = z.union([
+  z.strictObject({
+    name: EnvName,
+    // One line of printable ASCII without shell metacharacters: a value may end up in a
+    // container's `sh -c`, so nothing here can chain or substitute commands.
+    value: z
+      .string()
+      .max(4096)
+      .regex(/^[\x20-\x7e]*$/, 'must be one line of printable ASCII')
+      .refine(
+        (v) => !/[;`|<>]|\$\(/.test(v),
+        'must not contain shell metacharacters (; ` | < > $( )',
+      ),
+  }),
+  z.strictObject({
+    name: EnvName,
+    valueFrom: z.union([
+      z.strictObject({ secretKeyRef: KeyRef }),
+      z.strictObject({ configMapKeyRef: KeyRef }),
+      z.strictObject({
+        fieldRef: z.strictObject({
+          fieldPath: z
+            .string()
+            .max(128)
+            .regex(
+              /^(metadata\.(name|namespace|uid)|metadata\.(labels|annotations)\['[-._/a-zA-Z0-9]+'\]|spec\.(nodeName|serviceAccountName)|status\.(hostIP|podIP|podIPs))$/,
+            ),
+        }),
+      }),
+    ]),
+  }),
+]);
+type EnvVar = z.infer<typeof EnvVar>;
+
+const EnvArgs = z
+  .strictObject({
+    ...containerFields,
+    set: z.array(EnvVar).max(50).default([]),
+    remove: z.array(EnvName).max(50).default([]),
+  })
+  .refine((a) => a.set.length + a.remove.length > 0, 'give at least one variable to set or remove')
+  .refine(
+    (a) => !a.set.some((v) => a.remove.includes(v.name)),
+    'a variable cannot be both set and removed',
+  );
+
+export const SetContainerEnv: ActionDefinition<z.infer<typeof EnvArgs>> = {
+  name: 'SetContainerEnv',
+  description:
+    'Add, change or remove environment variables of one container (values or secret/configmap/field references).',
+  schema: EnvArgs,
+  risk: 'medium',
+  target: (a) => ({ kind: a.kind, namespace: a.namespace, name: a.name }),
+  compute(live, a) {
+    const at = findContainer('SetContainerEnv', live, a.container);
+    const env = [...((at.container.env ?? []) as EnvVar[])].filter(
+      (v) => !a.remove.includes(v.name),
+    );
+    for (const variable of a.set) {
+      const index = env.findIndex((v) => v.name === variable.name);
+      if (index >= 0) env[index] = variable;
+      else env.push(variable);
+    }
+    const names = [
+      ...a.set.map((v) => `set ${v.name}`),
+      ...a.remove.map((n) => `remove ${n}`),
+    ].join(', ');
+    return {
+      ops: setOps(live, [...at.segments, 'env'], env),
+      summary: `${names} in container ${a.container} of ${a.kind} ${a.namespace}/${a.name}`,
+    };
+  },
+  checks: rolloutChecks,
+  inverse(step) {
+    const before = (diffBefore(step, '.env') ?? []) as EnvVar[];
+    const after = (step.diff.find((d) => d.path.endsWith('.env'))?.after ?? []) as EnvVar[];
+    const set = before.filter((v) => !after.some((w) => JSON.stringify(w) === JSON.stringify(v)));
+    const remove = after.filter((w) => !before.some((v) => v.name === w.name)).map((w) => w.name);
+    return {
+      action: 'SetContainerEnv',
+      args: { ...workloadArgs(step), container: step.args.container, set, remove },
+    };
+  },
+};
+
+const ProbeArgs = z
+  .strictObject({
+    ...containerFields,
+    probe: z.enum(['liveness', 'readiness', 'startup']),
+    path: HttpPath.optional(),
+    port: PortOrName.optional(),
+    initialDelaySeconds: z.number().int().min(0).max(3600).optional(),
+    periodSeconds: z.number().int().min(1).max(3600).optional(),
+    timeoutSeconds: z.number().int().min(1).max(600).optional(),
+    failureThreshold: z.number().int().min(1).max(100).optional(),
+    successThreshold: z.number().int().min(1).max(100).optional(),
+  })
+  .refine((a) => Object.keys(a).length > 5, 'give at least one probe field to change');
+
+const PROBE_FIELD = {
+  liveness: 'livenessProbe',
+  readiness: 'readinessProbe',
+  startup: 'startupProbe',
+} as const;
+const TIMINGS = [
+  'initialDelaySeconds',
+  'periodSeconds',
+  'timeoutSeconds',
+  'failureThreshold',
+  'successThreshold',
+] as const;
+
+export const SetProbe: ActionDefinition<z.infer<typeof ProbeArgs>> = {
+  name: 'SetProbe',
+  description: "Fix an existing probe's HTTP path, port or timings. Never adds or removes a probe.",
+  schema: ProbeArgs,
+  risk: 'medium',
+  target: (a) => ({ kind: a.kind, namespace: a.namespace, name: a.name }),
+  compute(live, a) {
+    const at = findContainer('SetProbe', live, a.container);
+    const field = PROBE_FIELD[a.probe];
+    const probe = structuredClone(at.container[field]) as
+      Record<string, Record<string, unknown>> | undefined;
+    if (!probe)
+      throw new PreconditionError(
+        'SetProbe',
+        `container ${a.container} has no ${field}; this action only fixes existing probes`,
+      );
+    const handler = probe.httpGet ?? probe.tcpSocket ?? probe.grpc;
+    if (a.path !== undefined && !probe.httpGet)
+      throw new PreconditionError(
+        'SetProbe',
+        `${field} of ${a.container} is not an HTTP probe; it has no path to fix`,
+      );
+    if (a.port !== undefined && !handler)
+      throw new PreconditionError(
+        'SetProbe',
+        `${field} of ${a.container} has no port (exec probe)`,
+      );
+    if (a.path !== undefined) probe.httpGet!.path = a.path;
+    if (a.port !== undefined) handler!.port = a.port;
+    for (const key of TIMINGS)
+      if (a[key] !== undefined) (probe as Record<string, unknown>)[key] = a[key];
+    return {
+      ops: setOps(live, [...at.segments, field], probe),
+      summary: `fix ${field} of container ${a.container} in ${a.kind} ${a.namespace}/${a.name}`,
+    };
+  },
+  checks: rolloutChecks,
+  inverse(step) {
+    const field = PROBE_FIELD[step.args.probe as keyof typeof PROBE_FIELD];
+    const before = diffBefore(step, `.${field}`) as
+      Record<string, Record<string, unknown>> | undefined;
+    if (!before) return null;
+    const handler = before.httpGet ?? before.tcpSocket ?? before.grpc;
+    const args: Record<string, unknown> = {
+      ...workloadArgs(step),
+      container: step.args.container,
+      probe: step.args.probe,
+    };
+    if (before.httpGet?.path !== undefined) args.path = before.httpGet.path;
+    if (handler?.port !== undefined) args.port = handler.port;
+    for (const key of TIMINGS)
+      if ((before as Record<string, unknown>)[key] !== undefined)
+        args[key] = (before as Record<string, unknown>)[key];
+    return { action: 'SetProbe', args };
+  },
+};
+
+const NodeSelectorArgs = z.strictObject({ ...workloadFields, nodeSelector: LabelMap });
+
+export const SetNodeSelector: ActionDefinition<z.infer<typeof NodeSelectorArgs>> = {
+  name: 'SetNodeSelector',
+  description: "Replace a workload's pod nodeSelector (an empty map removes it).",
+  schema: NodeSelectorArgs,
+  risk: 'medium',
+  target: (a) => ({ kind: a.kind, namespace: a.namespace, name: a.name }),
+  compute: (live, a) => ({
+    ops: setOps(live, [...POD_SPEC, 'nodeSelector'], a.nodeSelector),
+    summary: `set nodeSelector of ${a.kind} ${a.namespace}/${a.name} to ${JSON.stringify(a.nodeSelector)}`,
+  }),
+  checks: rolloutChecks,
+  inverse: (step) => ({
+    action: 'SetNodeSelector',
+    args: {
+      ...workloadArgs(step),
+      nodeSelector: (diffBefore(step, '.nodeSelector') ?? {}) as object,
+    },
+  }),
+};
+
+const Toleration = z.strictObject({
+  key: LabelKey.optional(),
+  operator: z.enum(['Exists', 'Equal']).optional(),
+  value: LabelValue.optional(),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+  tolerationSeconds: z.number().int().min(0).max(31_536_000).optional(),
+});
+const TolerationsArgs = z.strictObject({
+  ...workloadFields,
+  tolerations: z.array(Toleration).max(20),
+});
+
+export const SetTolerations: ActionDefinition<z.infer<typeof TolerationsArgs>> = {
+  name: 'SetTolerations',
+  description: "Replace a workload's pod tolerations.",
+  schema: TolerationsArgs,
+  risk: 'medium',
+  target: (a) => ({ kind: a.kind, namespace: a.namespace, name: a.name }),
+  compute: (live, a) => ({
+    ops: setOps(live, [...POD_SPEC, 'tolerations'], a.tolerations),
+    summary: `set tolerations of ${a.kind} ${a.namespace}/${a.name} to ${JSON.stringify(a.tolerations)}`,
+  }),
+  checks: rolloutChecks,
+  inverse: (step) => ({
+    action: 'SetTolerations',
+    args: {
+      ...workloadArgs(step),
+      tolerations: (diffBefore(step, '.tolerations') ?? []) as object[],
+    },
+  }),
+};

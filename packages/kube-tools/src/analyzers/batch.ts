@@ -1,0 +1,159 @@
+import { quote } from '../redact.ts';
+import type { KubeObject } from '../types.ts';
+import { conditionOf, logEvidence } from './helpers.ts';
+import type { Analyzer, Finding } from './types.ts';
+import { objectOf } from './types.ts';
+
+const MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
+const RANGES: [number, number][] = [
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12],
+  [0, 7],
+];
+const NAMES = [
+  /^$/,
+  /^$/,
+  /^$/,
+  /^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)$/i,
+  /^(sun|mon|tue|wed|thu|fri|sat)$/i,
+];
+
+/** Validate a standard 5-field cron expression (with ranges, steps, lists, names, macros). */
+export function cronProblem(schedule: string): string | undefined {
+  const text = schedule.replace(/^(CRON_TZ|TZ)=\S+\s+/, '').trim();
+  if (MACROS.includes(text)) return undefined;
+  const fields = text.split(/\s+/);
+  if (fields.length !== 5) return `has ${fields.length} fields, a cron schedule needs 5`;
+  for (let i = 0; i < 5; i += 1) {
+    const [lo, hi] = RANGES[i]!;
+    for (const part of fields[i]!.split(',')) {
+      const [range, step] = part.split('/');
+      if (step !== undefined && !/^[1-9][0-9]*$/.test(step))
+        return `field ${i + 1} ("${fields[i]}") has a bad step`;
+      if (range === '*' || range === '?') continue;
+      for (const bound of range!.split('-')) {
+        if (NAMES[i]!.test(bound)) continue;
+        if (!/^[0-9]+$/.test(bound) || Number(bound) < lo || Number(bound) > hi)
+          return `field ${i + 1} ("${fields[i]}") is outside ${lo}-${hi}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+const DAY = 24 * 3600 * 1000;
+
+export const jobAnalyzer: Analyzer = {
+  name: 'job',
+  codes: ['JOB_FAILED'],
+  analyze(s) {
+    const findings: Finding[] = [];
+    for (const job of s.jobs) {
+      const failed = conditionOf(job, 'Failed');
+      if (failed?.status !== 'True') continue;
+      const ownedByCron = job.metadata.ownerReferences?.some((o) => o.kind === 'CronJob');
+      const pods = s.pods.filter((p) =>
+        p.metadata.ownerReferences?.some(
+          (o) => o.uid === job.metadata.uid || (o.kind === 'Job' && o.name === job.metadata.name),
+        ),
+      );
+      const terminated = pods
+        .flatMap((p) =>
+          (p.status?.containerStatuses ?? []).map(
+            (cs: {
+              name: string;
+              state?: { terminated?: { exitCode?: number; reason?: string } };
+            }) => ({ pod: p.metadata.name, cs }),
+          ),
+        )
+        .find((x) => x.cs.state?.terminated);
+      findings.push({
+        code: 'JOB_FAILED',
+        severity: ownedByCron ? 'warning' : 'error',
+        object: objectOf(job, 'Job'),
+        evidence: [
+          `condition Failed reason ${String(failed.reason)}: ${quote(String(failed.message ?? ''))}`,
+          `failed pods ${job.status?.failed ?? 0}, backoffLimit ${job.spec?.backoffLimit ?? 6}`,
+          ...(terminated
+            ? [
+                `pod ${terminated.pod} container ${terminated.cs.name} exit code ${terminated.cs.state?.terminated?.exitCode}, reason ${terminated.cs.state?.terminated?.reason}`,
+              ]
+            : []),
+          ...(terminated ? logEvidence(s, terminated.pod, terminated.cs.name) : []),
+        ],
+        explanation: `Job ${job.metadata.name} failed (${String(failed.reason)}); its pods exited with errors until the retry limit was reached.`,
+        remediations: [],
+        humanAction: `Fix the cause shown in the log tail, then re-run the Job (RecreateJob)${ownedByCron ? ', or let the CronJob start its next run' : ''}. Re-running before the cause is fixed only fails again.`,
+      });
+    }
+    return findings;
+  },
+};
+
+export const cronJobAnalyzer: Analyzer = {
+  name: 'cronjob',
+  codes: ['CRONJOB_BAD_SCHEDULE', 'CRONJOB_SUSPENDED', 'CRONJOB_DEADLINE_TOO_SHORT'],
+  analyze(s) {
+    const findings: Finding[] = [];
+    const now = Date.parse(s.takenAt);
+    for (const cj of s.cronJobs) {
+      const problem = cronProblem(String(cj.spec?.schedule ?? ''));
+      if (problem) {
+        findings.push({
+          code: 'CRONJOB_BAD_SCHEDULE',
+          severity: 'error',
+          object: objectOf(cj, 'CronJob'),
+          evidence: [`schedule: ${quote(String(cj.spec?.schedule ?? ''))}: ${problem}`],
+          explanation: 'The CronJob schedule is not a valid cron expression, so it never runs.',
+          remediations: [],
+          humanAction: 'Give the intended schedule as a 5-field cron expression.',
+        });
+      }
+      if (cj.spec?.suspend === true) {
+        const last = Date.parse(
+          String(cj.status?.lastScheduleTime ?? cj.metadata.creationTimestamp ?? ''),
+        );
+        const days = Number.isFinite(last) ? Math.floor((now - last) / DAY) : undefined;
+        findings.push({
+          code: 'CRONJOB_SUSPENDED',
+          severity: 'info',
+          object: objectOf(cj, 'CronJob'),
+          evidence: [
+            'spec.suspend: true',
+            `last scheduled: ${String(cj.status?.lastScheduleTime ?? 'never')}${days !== undefined ? ` (${days} day(s) ago)` : ''}`,
+          ],
+          explanation: 'The CronJob is suspended and starts no Jobs. That may be deliberate.',
+          remediations: [
+            {
+              action: 'ResumeCronJob',
+              args: { namespace: s.namespace, name: cj.metadata.name },
+              confidence: 0.3,
+              reasoning: 'resume only if the suspension is no longer wanted',
+            },
+          ],
+        });
+      }
+      const deadline = cj.spec?.startingDeadlineSeconds;
+      if (typeof deadline === 'number' && deadline < 10) {
+        findings.push({
+          code: 'CRONJOB_DEADLINE_TOO_SHORT',
+          severity: 'warning',
+          object: objectOf(cj, 'CronJob'),
+          evidence: [`startingDeadlineSeconds: ${deadline}`],
+          explanation:
+            'A starting deadline under 10 s makes the controller skip runs it could not start instantly.',
+          remediations: [],
+          humanAction:
+            'Set startingDeadlineSeconds to the delay a missed run may still start within.',
+        });
+      }
+    }
+    return findings;
+  },
+};
+
+export function isFinishedJob(job: KubeObject): boolean {
+  return ['Complete', 'Failed'].some((t) => conditionOf(job, t)?.status === 'True');
+}

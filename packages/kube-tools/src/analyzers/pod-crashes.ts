@@ -1,0 +1,237 @@
+import { quote } from '../redact.ts';
+import { parseQuantity } from '../validation.ts';
+import type { KubeObject } from '../types.ts';
+import type { ContainerState } from './helpers.ts';
+import {
+  containerArgs,
+  containerStates,
+  eventEvidence,
+  eventsFor,
+  groupByOwner,
+  isWorkloadKind,
+  logEvidence,
+  previousRevision,
+} from './helpers.ts';
+import type { Snapshot } from './snapshot.ts';
+import type { Analyzer, Finding, Remediation } from './types.ts';
+import { objectOf } from './types.ts';
+
+function terminated(c: ContainerState) {
+  return c.status.state?.terminated ?? c.status.lastState?.terminated;
+}
+
+function crashing(c: ContainerState): boolean {
+  const t = terminated(c);
+  return (
+    c.status.state?.waiting?.reason === 'CrashLoopBackOff' ||
+    (t !== undefined &&
+      t.exitCode !== 0 &&
+      (c.status.restartCount > 0 || c.init || c.status.state?.terminated))
+  );
+}
+
+const NOT_IN_IMAGE =
+  /(executable file not found|no such file or directory|not found in \$PATH|exec: |command not found)/i;
+
+function undo(s: Snapshot, owner: KubeObject, why: string, confidence: number): Remediation[] {
+  if (owner.kind !== 'Deployment') return [];
+  const previous = previousRevision(s, owner);
+  if (!previous) return [];
+  return [
+    {
+      action: 'RolloutUndo',
+      args: {
+        namespace: owner.metadata.namespace,
+        kind: 'Deployment',
+        name: owner.metadata.name,
+        toRevision: previous.revision,
+      },
+      confidence,
+      reasoning: `revision ${previous.revision} ${why}`,
+    },
+  ];
+}
+
+/** Env var names a log line says are missing. Only C identifiers are taken; the rest of the line is ignored. */
+function missingEnvNames(log: string): string[] {
+  const names = new Set<string>();
+  const patterns = [
+    /\b([A-Z][A-Z0-9_]{1,63})\b[^\n]{0,40}?\b(?:is not set|not set|must be set|is required|is missing|missing|undefined|is empty)/g,
+    /(?:missing|required|undefined|unset)[^\n]{0,40}?(?:environment variable|env var|variable)s?\s*:?\s*["'`]?([A-Z][A-Z0-9_]{1,63})\b/gi,
+  ];
+  for (const pattern of patterns) for (const m of log.matchAll(pattern)) names.add(m[1]!);
+  return [...names];
+}
+
+function envRemediation(
+  s: Snapshot,
+  owner: KubeObject,
+  c: ContainerState,
+  name: string,
+): Remediation | undefined {
+  if (!isWorkloadKind(owner.kind)) return undefined;
+  if ((c.spec.env ?? []).some((e: { name: string }) => e.name === name)) return undefined;
+  const cms = s.configMaps.filter((cm) => cm.keys.includes(name));
+  const secrets = s.secrets.filter((sec) => sec.keys.includes(name));
+  if (cms.length + secrets.length !== 1) return undefined;
+  const valueFrom = cms.length
+    ? { configMapKeyRef: { name: cms[0]!.name, key: name } }
+    : { secretKeyRef: { name: secrets[0]!.name, key: name } };
+  const source = cms.length ? `ConfigMap ${cms[0]!.name}` : `Secret ${secrets[0]!.name}`;
+  return {
+    action: 'SetContainerEnv',
+    args: { ...containerArgs(owner, c.name), set: [{ name, valueFrom }], remove: [] },
+    confidence: 0.7,
+    reasoning: `the container exits because ${name} is unset, and ${source} in the same namespace has exactly that key; reference it (no value is copied)`,
+  };
+}
+
+export const crashAnalyzer: Analyzer = {
+  name: 'pod-crash',
+  codes: [
+    'CONTAINER_COMMAND_NOT_FOUND',
+    'CONTAINER_MISSING_ENV',
+    'CONTAINER_CRASHLOOP',
+    'INIT_CONTAINER_FAILING',
+  ],
+  analyze(s) {
+    // Containers the kubelet kills for a failing liveness probe are the probe analyzer's.
+    const probeKilled = (pod: KubeObject) =>
+      eventsFor(s, 'Pod', pod.metadata.name).some((e) =>
+        /liveness probe/i.test(String(e.message ?? '')),
+      );
+    const items = s.pods.flatMap((pod) =>
+      probeKilled(pod)
+        ? []
+        : containerStates(pod).filter((c) => crashing(c) && terminated(c)?.reason !== 'OOMKilled'),
+    );
+    const findings: Finding[] = [];
+    for (const [owner, group] of groupByOwner(s, items)) {
+      const c = group[0]!;
+      const t = terminated(c) ?? {};
+      const log = s.logs[`${c.pod.metadata.name}/${c.name}`] ?? '';
+      const evidence = [
+        `${c.init ? 'init container' : 'container'} ${c.name}: ${c.status.state?.waiting?.reason ?? 'terminated'}, exit code ${t.exitCode ?? '?'}, reason ${t.reason ?? '?'}, restarts ${c.status.restartCount ?? 0}`,
+        ...(t.message ? [`termination message: ${quote(String(t.message))}`] : []),
+        `command: ${quote(JSON.stringify([...(c.spec.command ?? []), ...(c.spec.args ?? [])]))}, image ${quote(String(c.spec.image ?? ''))}`,
+        ...eventsFor(s, 'Pod', c.pod.metadata.name)
+          .filter((e) => e.type === 'Warning')
+          .slice(0, 2)
+          .map(eventEvidence),
+        ...logEvidence(s, c.pod.metadata.name, c.name),
+      ];
+      const startError =
+        t.reason === 'StartError' ||
+        t.reason === 'ContainerCannotRun' ||
+        t.exitCode === 127 ||
+        t.exitCode === 126;
+      if (startError && NOT_IN_IMAGE.test(`${t.message ?? ''}\n${log}`)) {
+        const fixes = undo(s, owner, 'ran a command this image has', 0.75);
+        findings.push({
+          code: 'CONTAINER_COMMAND_NOT_FOUND',
+          severity: 'error',
+          object: objectOf(owner),
+          evidence,
+          explanation: `The ${c.init ? 'init ' : ''}container ${c.name} asks to run a command that does not exist in image ${c.spec.image}, so it cannot start.`,
+          remediations: fixes,
+          ...(fixes.length
+            ? {}
+            : {
+                humanAction: `Correct the command of container ${c.name} (or use an image that contains it); no earlier revision shows a working command.`,
+              }),
+        });
+        continue;
+      }
+      const missing = missingEnvNames(log);
+      if (missing.length) {
+        const fixes = missing
+          .map((name) => envRemediation(s, owner, c, name))
+          .filter((r): r is Remediation => r !== undefined);
+        findings.push({
+          code: 'CONTAINER_MISSING_ENV',
+          severity: 'error',
+          object: objectOf(owner),
+          evidence,
+          explanation: `Container ${c.name} exits at start because required environment variable(s) ${missing.join(', ')} are not set.`,
+          remediations: fixes,
+          ...(fixes.length
+            ? {}
+            : {
+                humanAction: `Provide a value for ${missing.join(', ')} (a ConfigMap or Secret key to reference, or a literal value); Opsloop does not guess configuration values.`,
+              }),
+        });
+        continue;
+      }
+      const fixes = undo(s, owner, 'ran without crashing', 0.5);
+      findings.push({
+        code: c.init ? 'INIT_CONTAINER_FAILING' : 'CONTAINER_CRASHLOOP',
+        severity: 'error',
+        object: objectOf(owner),
+        evidence,
+        explanation: `${c.init ? 'Init container' : 'Container'} ${c.name} keeps exiting with code ${t.exitCode ?? '?'}${c.init ? ', so the pod never starts its main containers' : ''}; the log tail shows why.`,
+        remediations: fixes,
+        ...(fixes.length
+          ? {}
+          : {
+              humanAction: `Read the log tail and fix the application or its configuration for container ${c.name}.`,
+            }),
+      });
+    }
+    return findings;
+  },
+};
+
+function roundMi(bytes: number): string {
+  return `${Math.ceil(bytes / (1024 * 1024) / 64) * 64}Mi`;
+}
+
+export const oomAnalyzer: Analyzer = {
+  name: 'pod-oom',
+  codes: ['CONTAINER_OOMKILLED'],
+  analyze(s) {
+    const items = s.pods.flatMap((pod) =>
+      containerStates(pod).filter((c) => terminated(c)?.reason === 'OOMKilled'),
+    );
+    const findings: Finding[] = [];
+    for (const [owner, group] of groupByOwner(s, items)) {
+      const c = group[0]!;
+      const limit = c.spec.resources?.limits?.memory as string | undefined;
+      const remediations: Remediation[] = [];
+      if (limit && isWorkloadKind(owner.kind)) {
+        const doubled = roundMi(parseQuantity(limit) * 2);
+        const request = c.spec.resources?.requests?.memory as string | undefined;
+        remediations.push({
+          action: 'SetContainerResources',
+          args: {
+            ...containerArgs(owner, c.name),
+            limits: { memory: doubled },
+            ...(request && parseQuantity(request) > parseQuantity(doubled)
+              ? { requests: { memory: doubled } }
+              : {}),
+          },
+          confidence: 0.6,
+          reasoning: `the container is killed at its ${limit} memory limit; doubling to ${doubled} gives it room (check its real usage and whether it leaks)`,
+        });
+      }
+      findings.push({
+        code: 'CONTAINER_OOMKILLED',
+        severity: 'error',
+        object: objectOf(owner),
+        evidence: [
+          `container ${c.name}: last terminated reason OOMKilled (exit ${terminated(c)?.exitCode ?? 137}), restarts ${c.status.restartCount ?? 0}`,
+          `resources: ${quote(JSON.stringify(c.spec.resources ?? {}))}`,
+          ...logEvidence(s, c.pod.metadata.name, c.name),
+        ],
+        explanation: `Container ${c.name} uses more memory than its limit${limit ? ` (${limit})` : ''} and the kernel kills it.`,
+        remediations,
+        ...(remediations.length
+          ? {}
+          : {
+              humanAction:
+                'Set a memory limit that fits the workload, or find what uses the memory (the node itself ran out).',
+            }),
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,206 @@
+import { quote } from '../redact.ts';
+import type { KubeObject } from '../types.ts';
+import {
+  conditionOf,
+  containerArgs,
+  eventEvidence,
+  eventsFor,
+  groupByOwner,
+  isWorkloadKind,
+  previousRevision,
+  topOwner,
+} from './helpers.ts';
+import type { Snapshot } from './snapshot.ts';
+import type { Analyzer, Finding, Remediation } from './types.ts';
+import { objectOf } from './types.ts';
+
+type Probe = {
+  httpGet?: { path?: string; port?: number | string };
+  tcpSocket?: { port?: number | string };
+  grpc?: { port?: number };
+};
+type Container = {
+  name: string;
+  ports?: { containerPort: number; name?: string }[];
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  startupProbe?: Probe;
+};
+
+const KINDS = [
+  { probe: 'liveness', field: 'livenessProbe', pattern: /liveness probe failed/i },
+  { probe: 'readiness', field: 'readinessProbe', pattern: /readiness probe failed/i },
+  { probe: 'startup', field: 'startupProbe', pattern: /startup probe failed/i },
+] as const;
+
+function probePort(probe: Probe): number | string | undefined {
+  return probe.httpGet?.port ?? probe.tcpSocket?.port ?? probe.grpc?.port;
+}
+
+function containerFromEvent(
+  pod: KubeObject,
+  event: KubeObject,
+  field: string,
+): Container | undefined {
+  const containers = (pod.spec?.containers ?? []) as Container[];
+  const m = /\{(.+)\}/.exec(String(event.involvedObject?.fieldPath ?? ''));
+  return (
+    containers.find((c) => c.name === m?.[1]) ??
+    containers.find((c) => (c as Record<string, unknown>)[field] !== undefined)
+  );
+}
+
+function portFix(
+  owner: KubeObject,
+  c: Container,
+  probe: string,
+  port: number | string,
+): Remediation[] {
+  const ports = c.ports ?? [];
+  const declared = ports.some(
+    (p) => p.containerPort === port || (p.name !== undefined && p.name === port),
+  );
+  if (declared || ports.length === 0) return [];
+  const chosen =
+    ports.length === 1 ? ports[0]! : ports.find((p) => /^(http|web|health)/.test(p.name ?? ''));
+  if (!chosen) return [];
+  return [
+    {
+      action: 'SetProbe',
+      args: { ...containerArgs(owner, c.name), probe, port: chosen.containerPort },
+      confidence: 0.8,
+      reasoning: `the ${probe} probe targets port ${port}, which container ${c.name} does not declare; it listens on ${chosen.containerPort}`,
+    },
+  ];
+}
+
+function pathFix(
+  s: Snapshot,
+  owner: KubeObject,
+  c: Container,
+  probe: string,
+  field: string,
+  failingProbes: Set<string>,
+  path: string,
+): Remediation[] {
+  const fixes: Remediation[] = [];
+  const probe0 = (c as Record<string, unknown>)[field] as Probe;
+  for (const other of KINDS) {
+    const p = (c as Record<string, unknown>)[other.field] as Probe | undefined;
+    if (other.field === field || !p?.httpGet?.path || failingProbes.has(other.probe)) continue;
+    if (p.httpGet.path !== path && String(probePort(p)) === String(probePort(probe0))) {
+      fixes.push({
+        action: 'SetProbe',
+        args: { ...containerArgs(owner, c.name), probe, path: p.httpGet.path },
+        confidence: 0.65,
+        reasoning: `the ${other.probe} probe of the same container succeeds on ${p.httpGet.path} (same port), while ${path} answers 404`,
+      });
+      break;
+    }
+  }
+  if (owner.kind === 'Deployment') {
+    const previous = previousRevision(s, owner);
+    const old = previous?.rs.spec?.template?.spec?.containers?.find(
+      (x: Container) => x.name === c.name,
+    )?.[field] as Probe | undefined;
+    if (old?.httpGet?.path && old.httpGet.path !== path) {
+      fixes.push({
+        action: 'SetProbe',
+        args: { ...containerArgs(owner, c.name), probe, path: old.httpGet.path },
+        confidence: 0.6,
+        reasoning: `revision ${previous!.revision} probed ${old.httpGet.path}`,
+      });
+    }
+  }
+  return fixes;
+}
+
+function topOwnerIs(s: Snapshot, pod: KubeObject, owner: KubeObject): boolean {
+  return topOwner(s, pod).metadata.uid === owner.metadata.uid;
+}
+
+export const probeAnalyzer: Analyzer = {
+  name: 'pod-probes',
+  codes: ['PROBE_WRONG_PORT', 'PROBE_WRONG_PATH', 'PROBE_FAILING'],
+  analyze(s) {
+    const hits: { pod: KubeObject; event: KubeObject; kind: (typeof KINDS)[number] }[] = [];
+    for (const pod of s.pods) {
+      const events = eventsFor(s, 'Pod', pod.metadata.name).filter((e) => e.reason === 'Unhealthy');
+      for (const kind of KINDS) {
+        const event = events.find((e) => kind.pattern.test(String(e.message ?? '')));
+        if (event) hits.push({ pod, event, kind });
+      }
+    }
+    const findings: Finding[] = [];
+    for (const [owner, group] of groupByOwner(s, hits)) {
+      const failing = new Set(group.map((g) => g.kind.probe));
+      for (const kind of KINDS) {
+        const hit = group.find((g) => g.kind === kind);
+        if (!hit) continue;
+        const c = containerFromEvent(hit.pod, hit.event, kind.field);
+        const probe = c
+          ? ((c as Record<string, unknown>)[kind.field] as Probe | undefined)
+          : undefined;
+        if (!c || !probe) continue;
+        const port = probePort(probe);
+        const message = String(hit.event.message ?? '');
+        const evidence = [
+          `container ${c.name} ${kind.field}: ${quote(JSON.stringify(probe))}`,
+          `container ports: ${quote(JSON.stringify(c.ports ?? []))}`,
+          eventEvidence(hit.event),
+          `${group.filter((g) => g.kind === kind).length} pod(s) report it`,
+        ];
+        const canFix = isWorkloadKind(owner.kind);
+        const portFixes = canFix && port !== undefined ? portFix(owner, c, kind.probe, port) : [];
+        // A readiness probe that fails on every pod takes the workload out of service.
+        const noneReady = !s.pods.some(
+          (p) => topOwnerIs(s, p, owner) && conditionOf(p, 'Ready')?.status === 'True',
+        );
+        const severity = kind.probe === 'readiness' && !noneReady ? 'warning' : 'error';
+        const effect =
+          kind.probe === 'readiness'
+            ? 'the pods never become Ready, so Services send them no traffic'
+            : 'the kubelet keeps restarting the container';
+        if (portFixes.length) {
+          findings.push({
+            code: 'PROBE_WRONG_PORT',
+            severity,
+            object: objectOf(owner),
+            evidence,
+            remediations: portFixes,
+            explanation: `The ${kind.probe} probe of ${c.name} checks port ${String(port)}, where nothing listens; ${effect}.`,
+          });
+          continue;
+        }
+        const path = probe.httpGet?.path;
+        if (path && /status ?code:? ?404|404/i.test(message)) {
+          const fixes = canFix ? pathFix(s, owner, c, kind.probe, kind.field, failing, path) : [];
+          findings.push({
+            code: 'PROBE_WRONG_PATH',
+            severity,
+            object: objectOf(owner),
+            evidence,
+            remediations: fixes,
+            explanation: `The ${kind.probe} probe of ${c.name} requests ${path}, which the application answers with 404; ${effect}.`,
+            ...(fixes.length
+              ? {}
+              : {
+                  humanAction: `Give the health-check path container ${c.name} serves; nothing in the cluster shows it.`,
+                }),
+          });
+          continue;
+        }
+        findings.push({
+          code: 'PROBE_FAILING',
+          severity,
+          object: objectOf(owner),
+          evidence,
+          remediations: [],
+          explanation: `The ${kind.probe} probe of ${c.name} fails (${quote(message, 120)}); ${effect}.`,
+          humanAction: `Check why container ${c.name} does not answer its ${kind.probe} probe (slow start, wrong settings, or an application fault).`,
+        });
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,257 @@
+import { quote } from '../redact.ts';
+import type { KubeObject } from '../types.ts';
+import {
+  conditionOf,
+  editDistance,
+  eventEvidence,
+  eventsFor,
+  groupByOwner,
+  isWorkloadKind,
+  topOwner,
+} from './helpers.ts';
+import type { Snapshot } from './snapshot.ts';
+import type { Analyzer, Finding, Remediation } from './types.ts';
+import { objectOf } from './types.ts';
+
+function unschedulableMessage(
+  s: Snapshot,
+  pod: KubeObject,
+): { message: string; event?: KubeObject } | undefined {
+  if (pod.status?.phase !== 'Pending' || pod.spec?.nodeName) return undefined;
+  const cond = conditionOf(pod, 'PodScheduled');
+  const event = eventsFor(s, 'Pod', pod.metadata.name).find((e) => e.reason === 'FailedScheduling');
+  if (cond?.reason !== 'Unschedulable' && !event) return undefined;
+  return { message: String(cond?.message ?? event?.message ?? ''), event };
+}
+
+/** Parse "{key: value}" / "{key}" taints out of a scheduler message. */
+function taintsIn(message: string): { key: string; value?: string }[] {
+  const out: { key: string; value?: string }[] = [];
+  for (const m of message.matchAll(/untolerated taint\(?s?\)? \{([^}]*)\}/g)) {
+    for (const part of m[1]!.split(',')) {
+      const [key, value] = part.split(':').map((x) => x.trim());
+      if (key) out.push(value ? { key, value } : { key });
+    }
+  }
+  return out;
+}
+
+function selectorFix(
+  s: Snapshot,
+  owner: KubeObject,
+  selector: Record<string, string>,
+): Remediation[] {
+  const known = [...s.nodes, ...s.selectorNodes];
+  const next: Record<string, string> = { ...selector };
+  const changes: string[] = [];
+  for (const [key, value] of Object.entries(selector)) {
+    if (known.some((n) => n.metadata.labels?.[key] === value)) continue;
+    const values = [
+      ...new Set(
+        known.map((n) => n.metadata.labels?.[key]).filter((v): v is string => v !== undefined),
+      ),
+    ];
+    const close = values.filter((v) => editDistance(v, value) <= 2);
+    const chosen = close.length === 1 ? close[0]! : values.length === 1 ? values[0]! : undefined;
+    if (chosen === undefined) return [];
+    next[key] = chosen;
+    changes.push(
+      `${key}=${value} → ${key}=${chosen}${close.length === 1 ? ' (near-identical)' : ' (the only value nodes carry)'}`,
+    );
+  }
+  if (!changes.length) return [];
+  return [
+    {
+      action: 'SetNodeSelector',
+      args: {
+        namespace: owner.metadata.namespace,
+        kind: owner.kind,
+        name: owner.metadata.name,
+        nodeSelector: next,
+      },
+      confidence: 0.65,
+      reasoning: `no node has the selected label value; the nodes with that label key carry another (${changes.join(', ')})`,
+    },
+  ];
+}
+
+/** Run as many replicas as the anti-affinity lets run now: one per eligible node. */
+function antiAffinityFix(s: Snapshot, owner: KubeObject): Remediation[] {
+  if (owner.kind !== 'Deployment' && owner.kind !== 'StatefulSet') return [];
+  const running = s.pods.filter(
+    (p) =>
+      p.spec?.nodeName &&
+      !p.metadata.deletionTimestamp &&
+      topOwner(s, p).metadata.uid === owner.metadata.uid,
+  ).length;
+  if (running === 0 || running >= (owner.spec?.replicas ?? 1)) return [];
+  return [
+    {
+      action: 'ScaleWorkload',
+      args: {
+        namespace: s.namespace,
+        kind: owner.kind,
+        name: owner.metadata.name,
+        replicas: running,
+      },
+      confidence: 0.55,
+      reasoning: `the required anti-affinity allows one replica per eligible node and ${running} fit now; scaling to ${running} keeps every replica schedulable (adding nodes is the alternative)`,
+    },
+  ];
+}
+
+export const schedulingAnalyzer: Analyzer = {
+  name: 'pod-scheduling',
+  codes: [
+    'INSUFFICIENT_RESOURCES',
+    'NODE_SELECTOR_NO_MATCH',
+    'UNTOLERATED_TAINT',
+    'ANTI_AFFINITY_UNSATISFIABLE',
+    'POD_UNSCHEDULABLE',
+  ],
+  analyze(s) {
+    const items = s.pods
+      .map((pod) => ({ pod, info: unschedulableMessage(s, pod) }))
+      .filter(
+        (x): x is { pod: KubeObject; info: { message: string; event?: KubeObject } } =>
+          x.info !== undefined,
+      )
+      .filter((x) => !/unbound (immediate )?PersistentVolumeClaims/i.test(x.info.message));
+    const findings: Finding[] = [];
+    for (const [owner, group] of groupByOwner(s, items)) {
+      const { pod, info } = group[0]!;
+      const msg = info.message;
+      const evidence = [
+        `${group.length} pod(s) Pending, not scheduled: ${group
+          .slice(0, 4)
+          .map((g) => g.pod.metadata.name)
+          .join(', ')}`,
+        `scheduler: ${quote(msg, 300)}`,
+        ...(info.event ? [eventEvidence(info.event)] : []),
+      ];
+      const workload = isWorkloadKind(owner.kind);
+      const spec = pod.spec ?? {};
+      if (/Insufficient (cpu|memory|ephemeral-storage|pods|[a-z./-]+)/.test(msg)) {
+        const requests = (spec.containers ?? []).map(
+          (c: { name: string; resources?: { requests?: unknown } }) =>
+            `${c.name}: ${JSON.stringify(c.resources?.requests ?? {})}`,
+        );
+        findings.push({
+          code: 'INSUFFICIENT_RESOURCES',
+          severity: 'error',
+          object: objectOf(owner),
+          evidence: [...evidence, `requests: ${quote(requests.join('; '))}`],
+          explanation:
+            'No node has enough free capacity for what the pod requests, so it stays Pending.',
+          remediations: [],
+          humanAction:
+            'Decide between adding node capacity and lowering the requests (only someone who knows the workload can size it); Opsloop proposes neither blindly.',
+        });
+        continue;
+      }
+      // Node-health taints (unreachable, not-ready, ...) are never tolerated as a fix.
+      const taints = taintsIn(msg).filter((t) => !t.key.startsWith('node.kubernetes.io/'));
+      if (taints.length) {
+        // The template's tolerations, not the pod's: the API server adds default ones to pods.
+        const current = (owner.spec?.template?.spec?.tolerations ?? []) as Record<
+          string,
+          unknown
+        >[];
+        const added = taints.map((t) =>
+          t.value
+            ? { key: t.key, operator: 'Equal', value: t.value }
+            : { key: t.key, operator: 'Exists' },
+        );
+        findings.push({
+          code: 'UNTOLERATED_TAINT',
+          severity: 'error',
+          object: objectOf(owner),
+          evidence: [...evidence, `tolerations: ${quote(JSON.stringify(current))}`],
+          explanation: `Every node that could take the pod is tainted (${taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}`).join(', ')}) and the pod does not tolerate it.`,
+          remediations: workload
+            ? [
+                {
+                  action: 'SetTolerations',
+                  args: {
+                    namespace: owner.metadata.namespace,
+                    kind: owner.kind,
+                    name: owner.metadata.name,
+                    tolerations: [...current, ...added],
+                  },
+                  confidence: 0.5,
+                  reasoning:
+                    'tolerating the taint lets the pods run on those nodes; a taint reserves nodes on purpose, so confirm this workload belongs there',
+                },
+              ]
+            : [],
+        });
+        continue;
+      }
+      if (
+        /didn't match Pod's node affinity\/selector|node\(s\) didn't match node selector/i.test(msg)
+      ) {
+        const selector = (spec.nodeSelector ?? {}) as Record<string, string>;
+        const fixes = workload ? selectorFix(s, owner, selector) : [];
+        // Nodes that match but cannot take pods (NotReady, cordoned) explain "no match" too.
+        const matching = s.selectorNodes
+          .filter((n) => Object.entries(selector).every(([k, v]) => n.metadata.labels?.[k] === v))
+          .map((n) => ({
+            name: n.metadata.name,
+            state: n.spec?.unschedulable
+              ? 'cordoned'
+              : (n.spec?.taints ?? []).some((t: { key: string }) =>
+                    t.key.startsWith('node.kubernetes.io/'),
+                  )
+                ? 'NotReady/unreachable (tainted by the node controller)'
+                : 'not schedulable',
+          }));
+        findings.push({
+          code: 'NODE_SELECTOR_NO_MATCH',
+          severity: 'error',
+          object: objectOf(owner),
+          evidence: [
+            ...evidence,
+            `nodeSelector: ${quote(JSON.stringify(selector))}`,
+            ...matching.map((n) => `node ${n.name} has the selected labels but is ${n.state}`),
+          ],
+          explanation: matching.length
+            ? `The only node(s) with the selected labels (${matching.map((n) => n.name).join(', ')}) cannot take pods, so the pod stays Pending.`
+            : 'The pod may only run on nodes with labels no node has, so it stays Pending.',
+          remediations: fixes,
+          ...(fixes.length
+            ? {}
+            : {
+                humanAction: matching.length
+                  ? `Repair ${matching.map((n) => n.name).join(', ')}, or label a healthy node that should run this workload with ${JSON.stringify(selector)} (no catalog action labels nodes).`
+                  : 'Say which nodes this workload belongs on: label those nodes, or change the nodeSelector to labels they have.',
+              }),
+        });
+        continue;
+      }
+      if (/anti-affinity/i.test(msg)) {
+        findings.push({
+          code: 'ANTI_AFFINITY_UNSATISFIABLE',
+          severity: 'error',
+          object: objectOf(owner),
+          evidence,
+          explanation:
+            'Pod anti-affinity requires each replica on a different node (or zone) and there are fewer eligible nodes than replicas.',
+          remediations: antiAffinityFix(s, owner),
+          humanAction:
+            'Decide between adding nodes, lowering the replica count, or relaxing the anti-affinity to "preferred"; each changes availability guarantees.',
+        });
+        continue;
+      }
+      findings.push({
+        code: 'POD_UNSCHEDULABLE',
+        severity: 'error',
+        object: objectOf(owner),
+        evidence,
+        explanation: 'The scheduler finds no node for the pod; its message says why.',
+        remediations: [],
+        humanAction: 'Read the scheduler message and adjust the constraint or the nodes it names.',
+      });
+    }
+    return findings;
+  },
+};

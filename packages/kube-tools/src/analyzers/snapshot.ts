@@ -1,0 +1,300 @@
+import type { Cluster } from '../cluster.ts';
+import { KubeApiError } from '../errors.ts';
+import { redact, tailBound } from '../redact.ts';
+import type { KubeObject } from '../types.ts';
+
+/**
+ * Everything the analyzers look at for one namespace, fetched once. Analyzers are pure
+ * functions of this value, so a diagnosis is reproducible from a saved snapshot.
+ *
+ * Cost bound: every list is namespace-scoped, except the few small cluster-scoped kinds
+ * (storage classes, ingress classes, webhooks). Nodes are fetched by name (those the
+ * namespace's pods run on), never listed, so the cost does not grow with cluster size.
+ */
+export interface Snapshot {
+  namespace: string;
+  takenAt: string;
+  pods: KubeObject[];
+  deployments: KubeObject[];
+  replicaSets: KubeObject[];
+  statefulSets: KubeObject[];
+  daemonSets: KubeObject[];
+  jobs: KubeObject[];
+  cronJobs: KubeObject[];
+  services: KubeObject[];
+  endpoints: KubeObject[];
+  ingresses: KubeObject[];
+  ingressClasses: KubeObject[];
+  pvcs: KubeObject[];
+  storageClasses: KubeObject[];
+  nodes: KubeObject[];
+  hpas: KubeObject[];
+  pdbs: KubeObject[];
+  quotas: KubeObject[];
+  limitRanges: KubeObject[];
+  serviceAccounts: KubeObject[];
+  networkPolicies: KubeObject[];
+  events: KubeObject[];
+  /** ConfigMap names and key names; values are dropped at load time. */
+  configMaps: { name: string; keys: string[] }[];
+  /** Secret names and key names; values never leave the client layer. */
+  secrets: { name: string; type: string; keys: string[] }[];
+  webhooks: KubeObject[];
+  /** Nodes carrying a label key that an unschedulable pod's nodeSelector asks for (bounded). */
+  selectorNodes: KubeObject[];
+  /** Node names the pods reference that do not exist. */
+  missingNodes: string[];
+  /** Redacted previous-container log tails, keyed `pod/container`. */
+  logs: Record<string, string>;
+}
+
+const NAMESPACED = {
+  pods: 'Pod',
+  deployments: 'Deployment',
+  replicaSets: 'ReplicaSet',
+  statefulSets: 'StatefulSet',
+  daemonSets: 'DaemonSet',
+  jobs: 'Job',
+  cronJobs: 'CronJob',
+  services: 'Service',
+  endpoints: 'Endpoints',
+  ingresses: 'Ingress',
+  pvcs: 'PersistentVolumeClaim',
+  hpas: 'HorizontalPodAutoscaler',
+  pdbs: 'PodDisruptionBudget',
+  quotas: 'ResourceQuota',
+  limitRanges: 'LimitRange',
+  serviceAccounts: 'ServiceAccount',
+  networkPolicies: 'NetworkPolicy',
+  events: 'Event',
+} as const;
+
+/** Cluster-scoped lists that stay small whatever the number of pods. */
+export interface ClusterScoped {
+  storageClasses: KubeObject[];
+  ingressClasses: KubeObject[];
+  webhooks: KubeObject[];
+}
+
+async function listOrEmpty(
+  cluster: Cluster,
+  kind: string,
+  namespace: string | null,
+): Promise<KubeObject[]> {
+  try {
+    return await cluster.list(kind, namespace);
+  } catch (error) {
+    // A kind the server does not serve (404) or we may not read (403) just contributes nothing.
+    if (error instanceof KubeApiError && (error.status === 404 || error.status === 403)) return [];
+    throw error;
+  }
+}
+
+export async function loadClusterScoped(cluster: Cluster): Promise<ClusterScoped> {
+  const [storageClasses, ingressClasses, validating, mutating] = await Promise.all([
+    listOrEmpty(cluster, 'StorageClass', null),
+    listOrEmpty(cluster, 'IngressClass', null),
+    listOrEmpty(cluster, 'ValidatingWebhookConfiguration', null),
+    listOrEmpty(cluster, 'MutatingWebhookConfiguration', null),
+  ]);
+  return { storageClasses, ingressClasses, webhooks: [...validating, ...mutating] };
+}
+
+const MAX_LOG_TAILS = 6;
+
+export async function loadSnapshot(
+  cluster: Cluster,
+  namespace: string,
+  shared?: ClusterScoped,
+): Promise<Snapshot> {
+  const entries = await Promise.all(
+    Object.entries(NAMESPACED).map(
+      async ([key, kind]) => [key, await listOrEmpty(cluster, kind, namespace)] as const,
+    ),
+  );
+  const lists = Object.fromEntries(entries) as Record<keyof typeof NAMESPACED, KubeObject[]>;
+  const [scoped, configMaps, secrets] = await Promise.all([
+    shared ?? loadClusterScoped(cluster),
+    listOrEmpty(cluster, 'ConfigMap', namespace).then((items) =>
+      items.map((cm) => ({
+        name: cm.metadata.name,
+        keys: [...Object.keys(cm.data ?? {}), ...Object.keys(cm.binaryData ?? {})].sort(),
+      })),
+    ),
+    cluster.secretKeys(namespace).catch((error: unknown) => {
+      if (error instanceof KubeApiError && error.status === 403) return [];
+      throw error;
+    }),
+  ]);
+  const nodeNames = [
+    ...new Set(
+      lists.pods.map((p) => p.spec?.nodeName).filter((n): n is string => typeof n === 'string'),
+    ),
+  ];
+  const fetched = await Promise.all(nodeNames.map((name) => cluster.get('Node', null, name)));
+  const nodes = fetched.filter((n): n is KubeObject => n !== null);
+  const missingNodes = nodeNames.filter((_, i) => fetched[i] === null);
+  const [logs, selectorNodes] = await Promise.all([
+    loadCrashLogs(cluster, namespace, lists.pods),
+    loadSelectorNodes(cluster, lists.pods),
+  ]);
+  return {
+    namespace,
+    takenAt: observedNow(lists.pods, lists.events),
+    ...lists,
+    ...scoped,
+    configMaps,
+    secrets,
+    nodes,
+    selectorNodes,
+    missingNodes,
+    logs,
+  };
+}
+
+/**
+ * For pending pods with a nodeSelector: the nodes that carry each selected label key, by a
+ * label-selector query (label existence), capped — enough to spot a mistyped value without
+ * listing the cluster's nodes.
+ */
+async function loadSelectorNodes(cluster: Cluster, pods: KubeObject[]): Promise<KubeObject[]> {
+  const keys = new Set<string>();
+  for (const pod of pods) {
+    if (pod.status?.phase !== 'Pending' || pod.spec?.nodeName) continue;
+    for (const key of Object.keys(pod.spec?.nodeSelector ?? {})) keys.add(key);
+  }
+  const lists = await Promise.all(
+    [...keys].slice(0, 4).map((key) =>
+      cluster
+        .request<{ items: KubeObject[] }>('GET', '/api/v1/nodes', {
+          query: { labelSelector: key, limit: 20 },
+        })
+        .then(
+          (l) =>
+            l.items.map((n) => ({
+              apiVersion: 'v1',
+              kind: 'Node',
+              metadata: n.metadata,
+              spec: n.spec,
+            })),
+          () => [] as KubeObject[],
+        ),
+    ),
+  );
+  return lists.flat();
+}
+
+/**
+ * "Now" as the cluster sees it: the later of this machine's clock and the newest
+ * timestamp in the namespace. A cluster whose clock runs ahead (kube-sim at high speed, or
+ * skew) must not make fresh states look old or old ones look fresh.
+ */
+function observedNow(pods: KubeObject[], events: KubeObject[]): string {
+  let latest = Date.now();
+  const see = (value: unknown) => {
+    const t = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+    if (Number.isFinite(t) && t > latest) latest = t;
+  };
+  for (const e of events) see(e.lastTimestamp ?? e.eventTime);
+  for (const p of pods) {
+    for (const c of p.status?.conditions ?? []) see(c.lastTransitionTime);
+    for (const cs of [
+      ...(p.status?.initContainerStatuses ?? []),
+      ...(p.status?.containerStatuses ?? []),
+    ])
+      see(cs.state?.running?.startedAt);
+  }
+  return new Date(latest).toISOString();
+}
+
+/** Previous-container log tails of crashing containers, one per owner, a few per namespace. */
+async function loadCrashLogs(
+  cluster: Cluster,
+  namespace: string,
+  pods: KubeObject[],
+): Promise<Record<string, string>> {
+  const wanted: { pod: string; container: string; previous: boolean }[] = [];
+  const seenOwners = new Set<string>();
+  for (const pod of pods) {
+    const owner =
+      pod.metadata.ownerReferences?.find((o) => o.controller)?.name ?? pod.metadata.name;
+    const statuses = [
+      ...(pod.status?.initContainerStatuses ?? []),
+      ...(pod.status?.containerStatuses ?? []),
+    ];
+    for (const cs of statuses) {
+      // An init container still running in a Pending pod is stuck waiting: its log says on what.
+      const waitingInit =
+        pod.status?.phase === 'Pending' &&
+        (pod.status?.initContainerStatuses ?? []).includes(cs) &&
+        Boolean(cs.state?.running);
+      const crashed =
+        waitingInit ||
+        cs.state?.waiting?.reason === 'CrashLoopBackOff' ||
+        cs.state?.terminated?.exitCode > 0 ||
+        cs.lastState?.terminated?.exitCode > 0;
+      const key = `${owner}/${cs.name}`;
+      if (!crashed || seenOwners.has(key) || wanted.length >= MAX_LOG_TAILS) continue;
+      seenOwners.add(key);
+      wanted.push({
+        pod: pod.metadata.name,
+        container: cs.name,
+        previous: !cs.state?.terminated && Boolean(cs.lastState?.terminated),
+      });
+    }
+  }
+  const logs: Record<string, string> = {};
+  await Promise.all(
+    wanted.map(async ({ pod, container, previous }) => {
+      try {
+        const text = await cluster.request<string>(
+          'GET',
+          `/api/v1/namespaces/${namespace}/pods/${pod}/log`,
+          {
+            query: { container, previous: previous || undefined, tailLines: 20, limitBytes: 8192 },
+            text: true,
+            accept: '*/*',
+          },
+        );
+        logs[`${pod}/${container}`] = tailBound(redact(text), 20, 2000).value;
+      } catch (error) {
+        if (!(error instanceof KubeApiError)) throw error;
+      }
+    }),
+  );
+  return logs;
+}
+
+export function emptySnapshot(namespace: string): Snapshot {
+  return {
+    namespace,
+    takenAt: new Date(0).toISOString(),
+    pods: [],
+    deployments: [],
+    replicaSets: [],
+    statefulSets: [],
+    daemonSets: [],
+    jobs: [],
+    cronJobs: [],
+    services: [],
+    endpoints: [],
+    ingresses: [],
+    ingressClasses: [],
+    pvcs: [],
+    storageClasses: [],
+    nodes: [],
+    hpas: [],
+    pdbs: [],
+    quotas: [],
+    limitRanges: [],
+    serviceAccounts: [],
+    networkPolicies: [],
+    events: [],
+    configMaps: [],
+    secrets: [],
+    webhooks: [],
+    selectorNodes: [],
+    missingNodes: [],
+    logs: {},
+  };
+}

@@ -1,0 +1,156 @@
+import { analyzeSnapshot } from '../analyzers/run.ts';
+import { loadClusterScoped, loadSnapshot } from '../analyzers/snapshot.ts';
+import type { Finding } from '../analyzers/types.ts';
+import { SEVERITY_RANK } from '../analyzers/types.ts';
+import { connectCluster } from '../cluster.ts';
+import type { Cluster, ConnectOptions } from '../cluster.ts';
+import { ClusterUnreachableError, KubeApiError, KubeconfigError } from '../errors.ts';
+import { Namespace } from '../validation.ts';
+import { findingJson, formatReport } from './format.ts';
+
+export const DIAGNOSE_USAGE = `usage: opsloop diagnose [--kubeconfig FILE] [--context NAME] [--namespace NS | -A] [--json]
+
+Runs every analyzer over a namespace (or all namespaces with -A) and prints findings with
+evidence and proposed typed fixes. Never changes the cluster.
+Exit status: 0 no finding of severity warning or worse, 1 otherwise, 2 usage or kubeconfig error.`;
+
+export interface DiagnoseOptions {
+  kubeconfigPath?: string;
+  context?: string;
+  namespace?: string;
+  allNamespaces: boolean;
+  json: boolean;
+  help: boolean;
+}
+
+class UsageError extends Error {}
+
+export function parseDiagnoseArgs(argv: string[]): DiagnoseOptions {
+  const options: DiagnoseOptions = { allNamespaces: false, json: false, help: false };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[(i += 1)];
+      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--kubeconfig':
+        options.kubeconfigPath = value();
+        break;
+      case '--context':
+        options.context = value();
+        break;
+      case '-n':
+      case '--namespace':
+        options.namespace = value();
+        break;
+      case '-A':
+      case '--all-namespaces':
+        options.allNamespaces = true;
+        break;
+      case '--json':
+        options.json = true;
+        break;
+      case '-h':
+      case '--help':
+        options.help = true;
+        break;
+      default:
+        throw new UsageError(`unknown argument "${arg}"`);
+    }
+  }
+  if (options.allNamespaces && options.namespace !== undefined)
+    throw new UsageError('give either --namespace or -A, not both');
+  if (options.namespace !== undefined && !Namespace.safeParse(options.namespace).success)
+    throw new UsageError(`"${options.namespace}" is not a valid namespace name`);
+  return options;
+}
+
+export interface DiagnoseResult {
+  byNamespace: Map<string, Finding[]>;
+}
+
+/** Read-only: lists and gets only. */
+export async function diagnose(
+  cluster: Cluster,
+  namespaces: string[],
+  progress?: (i: number, n: number, ns: string) => void,
+): Promise<DiagnoseResult> {
+  const shared = await loadClusterScoped(cluster);
+  const byNamespace = new Map<string, Finding[]>();
+  for (const [i, ns] of namespaces.entries()) {
+    progress?.(i + 1, namespaces.length, ns);
+    byNamespace.set(ns, analyzeSnapshot(await loadSnapshot(cluster, ns, shared)));
+  }
+  return { byNamespace };
+}
+
+export async function runDiagnoseCommand(
+  argv: string[],
+  io: {
+    stdout?: NodeJS.WritableStream;
+    stderr?: NodeJS.WriteStream | NodeJS.WritableStream;
+    env?: NodeJS.ProcessEnv;
+  } = {},
+): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const say = (text: string) => stderr.write(`${text}\n`);
+  let options: DiagnoseOptions;
+  try {
+    options = parseDiagnoseArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    say(`opsloop diagnose: ${error.message}\n${DIAGNOSE_USAGE}`);
+    return 2;
+  }
+  if (options.help) {
+    stdout.write(`${DIAGNOSE_USAGE}\n`);
+    return 0;
+  }
+  try {
+    const connect: ConnectOptions = { env: io.env ?? process.env };
+    if (options.kubeconfigPath !== undefined) connect.kubeconfigPath = options.kubeconfigPath;
+    if (options.context !== undefined) connect.context = options.context;
+    const cluster = await connectCluster(connect);
+    const namespaces = options.allNamespaces
+      ? (await cluster.list('Namespace', null))
+          .map((n) => n.metadata.name)
+          .filter((n) => n !== 'kube-node-lease')
+          .sort()
+      : [
+          options.namespace ??
+            cluster.kubeConfig.getContextObject(cluster.contextName)?.namespace ??
+            'default',
+        ];
+    const tty = (stderr as NodeJS.WriteStream).isTTY === true;
+    const progress = tty
+      ? (i: number, n: number, ns: string) =>
+          stderr.write(`\r\x1b[Kdiagnosing namespace ${i}/${n}: ${ns}`)
+      : undefined;
+    const { byNamespace } = await diagnose(cluster, namespaces, progress);
+    if (tty) stderr.write('\r\x1b[K');
+    const all = [...byNamespace.values()].flat();
+    if (options.json)
+      stdout.write(`${JSON.stringify({ findings: all.map(findingJson) }, null, 2)}\n`);
+    else stdout.write(formatReport(byNamespace));
+    return all.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK.warning) ? 1 : 0;
+  } catch (error) {
+    if (error instanceof KubeconfigError || error instanceof ClusterUnreachableError) {
+      say(`opsloop diagnose: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof KubeApiError && (error.status === 401 || error.status === 403)) {
+      say(
+        `opsloop diagnose: ${error.message}; the kubeconfig's user needs read access (get/list) to the namespace`,
+      );
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,108 @@
+import type { Finding, Severity } from '../analyzers/types.ts';
+import { SEVERITY_RANK } from '../analyzers/types.ts';
+
+export const WIDTH = 96;
+
+/** Word-wrap to `width` columns with a hanging indent; long unbreakable words are cut. */
+export function wrap(text: string, indent: string, width = WIDTH, firstIndent = indent): string[] {
+  const lines: string[] = [];
+  let line = firstIndent;
+  let lineHasWord = false;
+  for (const rawWord of text.split(/\s+/).filter(Boolean)) {
+    let word = rawWord;
+    while (word.length > width - indent.length) {
+      if (lineHasWord) {
+        lines.push(line);
+        line = indent;
+        lineHasWord = false;
+      }
+      lines.push(line + word.slice(0, width - indent.length));
+      word = word.slice(width - indent.length);
+      line = indent;
+    }
+    if (lineHasWord && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = indent;
+      lineHasWord = false;
+    }
+    line += (lineHasWord ? ' ' : '') + word;
+    lineHasWord = true;
+  }
+  if (lineHasWord || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+/** The exact JSON shape of `opsloop diagnose --json`. What a person must do goes into the explanation. */
+export function findingJson(f: Finding) {
+  return {
+    code: f.code,
+    severity: f.severity,
+    object: {
+      apiVersion: f.object.apiVersion,
+      kind: f.object.kind,
+      namespace: f.object.namespace,
+      name: f.object.name,
+    },
+    evidence: f.evidence,
+    explanation: f.humanAction
+      ? `${f.explanation} Needs a person: ${f.humanAction}`
+      : f.explanation,
+    remediations: f.remediations.map((r) => ({
+      action: r.action,
+      args: r.args,
+      confidence: r.confidence,
+      reasoning: r.reasoning,
+    })),
+  };
+}
+
+const LABEL: Record<Severity, string> = {
+  critical: 'CRITICAL',
+  error: 'ERROR',
+  warning: 'WARNING',
+  info: 'INFO',
+};
+
+function countLine(findings: Finding[]): string {
+  const counts = (['critical', 'error', 'warning', 'info'] as Severity[])
+    .map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`);
+  return counts.length ? counts.join(', ') : 'no findings';
+}
+
+export function formatReport(byNamespace: Map<string, Finding[]>): string {
+  const out: string[] = [];
+  for (const [namespace, findings] of byNamespace) {
+    out.push(`Namespace ${namespace}: ${countLine(findings)}`);
+    const sorted = [...findings].sort(
+      (a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity],
+    );
+    for (const f of sorted) {
+      out.push('');
+      const ref = `${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}`;
+      out.push(...wrap(`${LABEL[f.severity]} ${f.code} — ${ref}`, '    ', WIDTH, '  '));
+      out.push(...wrap(f.explanation, '    '));
+      out.push('    Evidence (from the cluster; quoted, untrusted):');
+      for (const e of f.evidence) out.push(...wrap(e, '        ', WIDTH, '      - '));
+      if (f.remediations.length) {
+        out.push('    Proposed fixes (not applied):');
+        f.remediations.forEach((r, i) => {
+          out.push(
+            ...wrap(
+              `${i + 1}. ${r.action} ${JSON.stringify(r.args)} (confidence ${r.confidence.toFixed(2)})`,
+              '         ',
+              WIDTH,
+              '      ',
+            ),
+          );
+          out.push(...wrap(`why: ${r.reasoning}`, '         '));
+        });
+      }
+      if (f.humanAction)
+        out.push(...wrap(`Needs a person: ${f.humanAction}`, '      ', WIDTH, '    '));
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}

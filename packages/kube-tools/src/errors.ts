@@ -1,0 +1,95 @@
+import { OpsError } from '@opsloop/contracts';
+
+/**
+ * Error codes raised by kube-tools. They follow the contracts' naming (OPS_ERR_*) so they
+ * can travel in StepFailed/OperationFailed events unchanged.
+ */
+export const KubeErrorCode = {
+  Kubeconfig: 'OPS_ERR_KUBECONFIG',
+  ClusterUnreachable: 'OPS_ERR_CLUSTER_UNREACHABLE',
+  KubeApi: 'OPS_ERR_KUBE_API',
+  TargetDrifted: 'OPS_ERR_TARGET_DRIFTED',
+  TargetNotFound: 'OPS_ERR_TARGET_NOT_FOUND',
+  Precondition: 'OPS_ERR_PRECONDITION_FAILED',
+  InvalidArgs: 'OPS_ERR_INVALID_ARGS',
+  ProtectedNamespace: 'OPS_ERR_PROTECTED_NAMESPACE',
+  UnknownAction: 'OPS_ERR_UNKNOWN_ACTION',
+} as const;
+
+/** The kubeconfig cannot be used as given; the message says which file/context to fix. */
+export class KubeconfigError extends OpsError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(KubeErrorCode.Kubeconfig, message, { details });
+  }
+}
+
+export class ClusterUnreachableError extends OpsError {
+  constructor(server: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      KubeErrorCode.ClusterUnreachable,
+      `cannot reach the Kubernetes API server at ${server} (${reason}); check that it is running ` +
+        'and that the kubeconfig points at the right address (kubectl cluster-info)',
+      { retryable: true, cause, details: { server } },
+    );
+  }
+}
+
+/** A non-2xx answer from the API server, with its Status reason (NotFound, Conflict, ...). */
+export class KubeApiError extends OpsError {
+  readonly status: number;
+  readonly reason: string;
+  constructor(status: number, reason: string, message: string, path: string) {
+    super(KubeErrorCode.KubeApi, `API ${status} ${reason} on ${path}: ${message}`, {
+      retryable: status >= 500 || status === 429,
+      details: { status, reason, path },
+    });
+    this.status = status;
+    this.reason = reason;
+  }
+}
+
+/** The object changed since it was planned: nothing was written; plan again. */
+export class DriftError extends OpsError {
+  constructor(target: string, planned: string, live: string | null) {
+    super(
+      KubeErrorCode.TargetDrifted,
+      `${target} changed since it was planned (resourceVersion ${planned}, now ${live ?? 'gone'}); ` +
+        'nothing was written — plan again against the current state',
+      { details: { target, planned, live } },
+    );
+  }
+}
+
+export class TargetNotFoundError extends OpsError {
+  constructor(target: string) {
+    super(KubeErrorCode.TargetNotFound, `${target} does not exist; check the name and namespace`, {
+      details: { target },
+    });
+  }
+}
+
+/** The target exists but is not in a state the action can act on (the message says why). */
+export class PreconditionError extends OpsError {
+  constructor(action: string, message: string, details: Record<string, unknown> = {}) {
+    super(KubeErrorCode.Precondition, `${action}: ${message}`, { details: { action, ...details } });
+  }
+}
+
+export class InvalidArgsError extends OpsError {
+  constructor(action: string, message: string, details: Record<string, unknown> = {}) {
+    super(KubeErrorCode.InvalidArgs, `${action}: invalid arguments: ${message}`, {
+      details: { action, ...details },
+    });
+  }
+}
+
+export class ProtectedNamespaceError extends OpsError {
+  constructor(action: string, namespace: string) {
+    super(
+      KubeErrorCode.ProtectedNamespace,
+      `${action}: namespace "${namespace}" is protected; an administrator must allow it in the policy`,
+      { details: { action, namespace } },
+    );
+  }
+}

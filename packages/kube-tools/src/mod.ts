@@ -1,0 +1,37 @@
+// Cluster access
+export { connectCluster, loadKubeConfig } from './cluster.ts';
+export type { Cluster, ConnectOptions, PatchType, RequestStats } from './cluster.ts';
+export * from './errors.ts';
+export type { KubeObject, ObjectKey } from './types.ts';
+export { redact, redactEnvValue, quote, tailBound } from './redact.ts';
+export * as validation from './validation.ts';
+
+// Actions
+export {
+  ACTIONS,
+  getAction,
+  planStep,
+  applyStep,
+  isApplied,
+  inverseOf,
+  actionJsonSchemas,
+} from './actions/catalog.ts';
+export { DEFAULT_POLICY, FIELD_MANAGER } from './actions/types.ts';
+export type { ActionDefinition, PlannedStep, Policy } from './actions/types.ts';
+
+// Checks
+export { CHECKS, runCheck, checkJsonSchemas } from './checks/catalog.ts';
+export type { CheckDefinition, CheckResult } from './checks/types.ts';
+
+// Read tools
+export { READ_TOOLS } from './read/tools.ts';
+export { renderForModel, jsonSchemaOf } from './read/types.ts';
+export type { ReadTool, ToolOutput } from './read/types.ts';
+
+// Analyzers and diagnosis
+export { ANALYZERS, analyzeSnapshot } from './analyzers/run.ts';
+export { loadSnapshot, loadClusterScoped, emptySnapshot } from './analyzers/snapshot.ts';
+export type { Snapshot } from './analyzers/snapshot.ts';
+export type { Analyzer, Finding, Remediation, Severity } from './analyzers/types.ts';
+export { diagnose, runDiagnoseCommand, parseDiagnoseArgs } from './diagnose/command.ts';
+export { findingJson, formatReport } from './diagnose/format.ts';

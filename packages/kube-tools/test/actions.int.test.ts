@@ -1,0 +1,414 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ACTIONS,
+  DriftError,
+  PreconditionError,
+  ProtectedNamespaceError,
+  applyStep,
+  inverseOf,
+  isApplied,
+  planStep,
+} from '../src/mod.ts';
+import type { KubeObject, PlannedStep } from '../src/mod.ts';
+import { NS, seedShop } from './helpers/seed.ts';
+import { startSimEnv } from './helpers/sim.ts';
+import type { SimEnv } from './helpers/sim.ts';
+
+let env: SimEnv;
+beforeAll(async () => {
+  env = await startSimEnv();
+  await seedShop(env.cluster);
+});
+afterAll(async () => env?.stop());
+
+const get = (kind: string, name: string, ns: string | null = NS) =>
+  env.cluster.get(kind, ns, name) as Promise<KubeObject>;
+const container = (d: KubeObject) => d.spec.template.spec.containers[0];
+
+/** Successful, non-dry-run writes recorded by the API server since `mark`. */
+function writesSince(mark: number) {
+  return env.sim.audit
+    .entries()
+    .slice(mark)
+    .filter(
+      (e) =>
+        ['create', 'update', 'patch', 'delete'].includes(e.verb) &&
+        !e.dryRun &&
+        e.responseCode < 300,
+    );
+}
+
+interface Case {
+  action: string;
+  args: Record<string, unknown>;
+  kind: string;
+  name: string;
+  ns?: string | null;
+  /** What the live object shows once applied. */
+  applied: (o: KubeObject) => unknown;
+  expected: unknown;
+  /** Compare with toMatchObject (the server adds defaults). */
+  partial?: boolean;
+  /** What a controller would do after the write (no controllers run in this test). */
+  afterApply?: () => Promise<void>;
+  afterInverse?: () => Promise<void>;
+  /** Args for the drift test when the first test leaves the object elsewhere. */
+  driftArgs?: Record<string, unknown>;
+  /** The value the inverse restores, when it differs from "absent" (e.g. false). */
+  restoredDefault?: unknown;
+}
+
+const D = { namespace: NS, kind: 'Deployment', name: 'web' };
+
+async function bumpRevision(replicaSet: string, revision: string): Promise<void> {
+  const rev = { metadata: { annotations: { 'deployment.kubernetes.io/revision': revision } } };
+  await env.cluster.patch('ReplicaSet', NS, replicaSet, { type: 'merge', body: rev });
+  await env.cluster.patch('Deployment', NS, 'web', { type: 'merge', body: rev });
+}
+const CASES: Case[] = [
+  {
+    action: 'ScaleWorkload',
+    args: { ...D, replicas: 5 },
+    kind: 'Deployment',
+    name: 'web',
+    applied: (o) => o.spec.replicas,
+    expected: 5,
+  },
+  {
+    action: 'SetImage',
+    args: { ...D, container: 'app', image: 'registry.example.com/shop/web:1.28' },
+    kind: 'Deployment',
+    name: 'web',
+    applied: (o) => container(o).image,
+    expected: 'registry.example.com/shop/web:1.28',
+  },
+  {
+    action: 'SetContainerResources',
+    args: { ...D, container: 'app', limits: { memory: '256Mi' } },
+    kind: 'Deployment',
+    name: 'web',
+    applied: (o) => container(o).resources,
+    expected: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+  },
+  {
+    action: 'SetContainerEnv',
+    args: {
+      ...D,
+      container: 'app',
+      set: [
+        { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+        { name: 'LOG_LEVEL', value: 'debug' },
+      ],
+    },
+    kind: 'Deployment',
+    name: 'web',
+    applied: (o) => container(o).env,
+    expected: [
+      { name: 'LOG_LEVEL', value: 'debug' },
+      { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+    ],
+  },
+  {
+    action: 'SetProbe',
+    args: { ...D, container: 'app', probe: 'readiness', path: '/ready', periodSeconds: 3 },
+    kind: 'Deployment',
+    name: 'web',
+    applied: (o) => container(o).readinessProbe,
+    expected: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 3 },
+    partial: true,
+  },
+  {
+    action: 'SetNodeSelector',
+    args: { ...D, nodeSelector: { disktype: 'ssd' } },
+    kind: 'Deployment',
+    name: 'web',
+    applied: (o) => o.spec.template.spec.nodeSelector,
+    expected: { disktype: 'ssd' },
+  },
+  {
+    action: 'SetTolerations',
+    args: {
+      ...D,
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'web', effect: 'NoSchedule' }],
+    },
+    kind: 'Deployment',
+    name: 'web',
+    applied: (o) => o.spec.template.spec.tolerations,
+    expected: [{ key: 'dedicated', operator: 'Equal', value: 'web', effect: 'NoSchedule' }],
+  },
+  {
+    action: 'RolloutUndo',
+    args: { ...D, toRevision: 1 },
+    kind: 'Deployment',
+    name: 'web',
+    applied: (o) => container(o).image,
+    expected: 'registry.example.com/shop/web:1.26',
+    // The deployment controller gives the restored ReplicaSet the next revision number.
+    afterApply: () => bumpRevision('web-aaaa1', '3'),
+    afterInverse: () => bumpRevision('web-bbbb2', '4'),
+    driftArgs: D,
+  },
+  {
+    action: 'PatchServiceSelector',
+    args: { namespace: NS, name: 'web', selector: { app: 'web', tier: 'front' } },
+    kind: 'Service',
+    name: 'web',
+    applied: (o) => o.spec.selector,
+    expected: { app: 'web', tier: 'front' },
+  },
+  {
+    action: 'PatchServicePort',
+    args: { namespace: NS, name: 'web', port: 80, targetPort: 'http' },
+    kind: 'Service',
+    name: 'web',
+    applied: (o) => o.spec.ports[0].targetPort,
+    expected: 'http',
+  },
+  {
+    action: 'AddNetworkPolicyRule',
+    args: {
+      namespace: NS,
+      name: 'web-policy',
+      direction: 'ingress',
+      peers: [{ podSelector: { app: 'frontend' } }],
+      ports: [{ protocol: 'TCP', port: 8080 }],
+    },
+    kind: 'NetworkPolicy',
+    name: 'web-policy',
+    applied: (o) => o.spec.ingress,
+    expected: [
+      {
+        from: [{ podSelector: { matchLabels: { app: 'frontend' } } }],
+        ports: [{ protocol: 'TCP', port: 8080 }],
+      },
+    ],
+  },
+  {
+    action: 'UpdateResourceQuota',
+    args: { namespace: NS, name: 'compute', hard: { pods: '20' } },
+    kind: 'ResourceQuota',
+    name: 'compute',
+    applied: (o) => o.spec.hard,
+    expected: { pods: '20', 'requests.cpu': '2' },
+  },
+  {
+    action: 'CordonNode',
+    args: { name: 'node-1' },
+    kind: 'Node',
+    name: 'node-1',
+    ns: null,
+    applied: (o) => o.spec.unschedulable,
+    expected: true,
+    restoredDefault: false,
+  },
+  {
+    action: 'SuspendCronJob',
+    args: { namespace: NS, name: 'nightly' },
+    kind: 'CronJob',
+    name: 'nightly',
+    applied: (o) => o.spec.suspend,
+    expected: true,
+  },
+  {
+    action: 'RolloutRestart',
+    args: D,
+    kind: 'Deployment',
+    name: 'web',
+    applied: (o) =>
+      typeof o.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'],
+    expected: 'string',
+  },
+];
+
+describe.each(CASES)('$action', (c) => {
+  it('plans a dry-run diff, applies exactly it, reports isApplied, and its inverse restores the object', async () => {
+    const before = await get(c.kind, c.name, c.ns ?? NS);
+    const step = await planStep(c.action, c.args, env.cluster);
+    expect(step.target).toMatchObject({
+      kind: c.kind,
+      name: c.name,
+      resourceVersion: before.metadata.resourceVersion,
+    });
+    expect(step.patch?.type).toBe('json');
+    expect(step.diff.length).toBeGreaterThan(0);
+    // The plan's dry run wrote nothing.
+    expect((await get(c.kind, c.name, c.ns ?? NS)).metadata.resourceVersion).toBe(
+      before.metadata.resourceVersion,
+    );
+    expect(await isApplied(step, env.cluster)).toBe(false);
+    for (const entry of step.diff) expect(entry.before).not.toEqual(entry.after);
+
+    const mark = env.sim.audit.entries().length;
+    await applyStep(step, env.cluster);
+    const writes = writesSince(mark);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toMatchObject({
+      verb: 'patch',
+      fieldManager: 'opsloop-executor',
+      patchType: 'application/json-patch+json',
+    });
+    const after = await get(c.kind, c.name, c.ns ?? NS);
+    if (c.partial) expect(c.applied(after)).toMatchObject(c.expected as object);
+    else expect(c.applied(after)).toEqual(c.expected);
+    await c.afterApply?.();
+    expect(await isApplied(step, env.cluster)).toBe(true);
+    // The dry-run "after" is what the real write produced.
+    for (const entry of step.diff) expect(entry.after).not.toBeUndefined();
+
+    const inverse = inverseOf(step);
+    if (c.action === 'RolloutRestart' || c.action === 'AddNetworkPolicyRule') {
+      expect(inverse).toBeNull();
+      return;
+    }
+    expect(inverse).not.toBeNull();
+    const undo = await planStep(inverse!.action, inverse!.args, env.cluster);
+    await applyStep(undo, env.cluster);
+    await c.afterInverse?.();
+    const restored = await get(c.kind, c.name, c.ns ?? NS);
+    const expectedBack =
+      c.applied(before) ??
+      c.restoredDefault ??
+      (c.action === 'SetNodeSelector' ? {} : c.action === 'SetTolerations' ? [] : undefined);
+    expect(c.applied(restored)).toEqual(expectedBack);
+  });
+
+  it('refuses to write when the target changed after planning (DriftError, no write)', async () => {
+    const step = await planStep(c.action, c.driftArgs ?? c.args, env.cluster);
+    // Someone else changes the object in between.
+    await env.cluster.patch(c.kind, c.ns === null ? null : NS, c.name, {
+      type: 'merge',
+      body: { metadata: { labels: { touched: String(Date.now()) } } },
+    });
+    const mark = env.sim.audit.entries().length;
+    const error = await applyStep(step, env.cluster).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DriftError);
+    expect((error as DriftError).code).toBe('OPS_ERR_TARGET_DRIFTED');
+    expect(writesSince(mark)).toEqual([]);
+    expect(await isApplied(step, env.cluster)).toBe(false);
+  });
+});
+
+describe('catalog coverage and guards', () => {
+  it('tests every single-patch action above; the multi-call ones have their own tests', () => {
+    const tested = new Set([
+      ...CASES.map((c) => c.action),
+      'UncordonNode',
+      'ResumeCronJob',
+      'DrainNode',
+      'DeletePod',
+      'RecreateJob',
+    ]);
+    expect([...tested].sort()).toEqual(Object.keys(ACTIONS).sort());
+  });
+
+  it('refuses protected namespaces unless the policy allows them', async () => {
+    await expect(
+      planStep(
+        'ScaleWorkload',
+        { namespace: 'kube-system', kind: 'Deployment', name: 'coredns', replicas: 1 },
+        env.cluster,
+      ),
+    ).rejects.toBeInstanceOf(ProtectedNamespaceError);
+  });
+
+  it('refuses a no-op and a probe that does not exist', async () => {
+    const live = await get('Deployment', 'web');
+    await expect(
+      planStep('ScaleWorkload', { ...D, replicas: live.spec.replicas }, env.cluster),
+    ).rejects.toBeInstanceOf(PreconditionError);
+    await expect(
+      planStep('SetProbe', { ...D, container: 'app', probe: 'startup', path: '/x' }, env.cluster),
+    ).rejects.toBeInstanceOf(PreconditionError);
+  });
+
+  it('UncordonNode and ResumeCronJob are the inverses of cordon/suspend', async () => {
+    const cordon = await planStep('CordonNode', { name: 'node-1' }, env.cluster).catch(() => null);
+    if (cordon) await applyStep(cordon, env.cluster);
+    const un = await planStep('UncordonNode', { name: 'node-1' }, env.cluster);
+    await applyStep(un, env.cluster);
+    expect((await get('Node', 'node-1', null)).spec.unschedulable).toBe(false);
+    expect(inverseOf(un)).toEqual({ action: 'CordonNode', args: { name: 'node-1' } });
+    const suspend = await planStep(
+      'SuspendCronJob',
+      { namespace: NS, name: 'nightly' },
+      env.cluster,
+    ).catch(() => null);
+    if (suspend) await applyStep(suspend, env.cluster);
+    const resume = await planStep('ResumeCronJob', { namespace: NS, name: 'nightly' }, env.cluster);
+    await applyStep(resume, env.cluster);
+    expect((await get('CronJob', 'nightly')).spec.suspend).toBe(false);
+  });
+});
+
+describe('multi-call actions', () => {
+  it('DeletePod deletes only a controller-owned pod, guarded by uid and resourceVersion', async () => {
+    await expect(
+      planStep('DeletePod', { namespace: NS, name: 'bare' }, env.cluster),
+    ).rejects.toBeInstanceOf(PreconditionError);
+    const step: PlannedStep = await planStep(
+      'DeletePod',
+      { namespace: NS, name: 'web-bbbb2-x1' },
+      env.cluster,
+    );
+    expect(step.patch).toBeUndefined();
+    expect(await isApplied(step, env.cluster)).toBe(false);
+    await applyStep(step, env.cluster);
+    expect(await isApplied(step, env.cluster)).toBe(true);
+    expect(inverseOf(step)).toBeNull();
+  });
+
+  it('RecreateJob deletes the failed Job and creates it again; a retry never writes twice', async () => {
+    const old = await get('Job', 'migrate');
+    const step = await planStep('RecreateJob', { namespace: NS, name: 'migrate' }, env.cluster);
+    const mark = env.sim.audit.entries().length;
+    await applyStep(step, env.cluster);
+    const fresh = await get('Job', 'migrate');
+    expect(fresh.metadata.uid).not.toBe(old.metadata.uid);
+    expect(fresh.spec.template.spec.containers[0].image).toBe(
+      'registry.example.com/shop/migrate:3',
+    );
+    expect(await isApplied(step, env.cluster)).toBe(true);
+    const count = writesSince(mark).length;
+    await applyStep(step, env.cluster); // a crashed executor retrying
+    expect(writesSince(mark).length).toBe(count);
+  });
+
+  it('DrainNode cordons and evicts the planned pods through the eviction API', async () => {
+    const rs = await get('ReplicaSet', 'web-bbbb2');
+    await env.cluster.create('Pod', NS, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'web-bbbb2-y2',
+        namespace: NS,
+        labels: { app: 'web' },
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'ReplicaSet',
+            name: rs.metadata.name,
+            uid: rs.metadata.uid!,
+            controller: true,
+          },
+        ],
+      },
+      spec: {
+        nodeName: 'node-1',
+        containers: [{ name: 'app', image: 'registry.example.com/shop/web:1.27' }],
+      },
+    });
+    const step = await planStep('DrainNode', { name: 'node-1', timeoutSeconds: 5 }, env.cluster);
+    expect(step.diff.find((d) => d.path === 'evictions')?.before).toEqual([
+      expect.stringMatching(/^shop\/web-bbbb2-y2#/),
+    ]);
+    const mark = env.sim.audit.entries().length;
+    await applyStep(step, env.cluster);
+    expect(
+      writesSince(mark).map(
+        (e) => `${e.verb} ${e.resource}${e.subresource ? `/${e.subresource}` : ''}`,
+      ),
+    ).toEqual(['patch nodes', 'create pods/eviction']);
+    expect(await isApplied(step, env.cluster)).toBe(true);
+    expect(inverseOf(step)).toEqual({ action: 'UncordonNode', args: { name: 'node-1' } });
+  });
+});
