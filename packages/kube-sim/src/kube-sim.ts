@@ -1,6 +1,8 @@
 /**
  * startKubeSim: one in-process Kubernetes API server on a port of its own, with the
- * cluster state, the audit log and a kubeconfig for each configured user.
+ * cluster state, the audit log and a kubeconfig for each configured user, and (by
+ * default) the simulated cluster behind it: controllers, scheduler, kubelets, network,
+ * all timed by one sim clock that also stamps the objects' timestamps.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
@@ -21,7 +23,12 @@ import type { ServerContext } from './server/context.ts';
 import { DEFAULT_HOOKS } from './server/default-hooks.ts';
 import { defaultExtensions } from './server/extensions.ts';
 import { createHandler } from './server/handler.ts';
+import { upgradeHandler } from './server/upgrade.ts';
 import { loadState, saveState } from './state.ts';
+import { createClock, type SimClock } from './clock/clock.ts';
+import { startControllers, type Controllers } from './controllers/mod.ts';
+import { adoptImageBehaviors, imageBehaviorDocumentHandler } from './sim/cli.ts';
+import type { ImageBehavior } from './sim/image-behavior.ts';
 
 export interface KubeSimOptions {
   /** 0 (default) picks a free port. */
@@ -35,8 +42,13 @@ export interface KubeSimOptions {
   rbac?: boolean;
   /** Extra users besides `admin`. */
   users?: UserSpec[];
-  /** Sim speed for the controllers (read by the simulation, not by the API server). */
+  /** The sim clock runs this many times faster than wall time (default 1). */
   speed?: number;
+  /**
+   * Run the simulated cluster (controllers, scheduler, kubelets, network; default true).
+   * `false` gives a bare API server: nothing reconciles, no pod ever runs.
+   */
+  controllers?: boolean;
   /** Append every audit entry as a JSON line to this file. */
   auditLogPath?: string;
   /** Workload behaviour (logs, service proxy); defaults to "no workloads". */
@@ -56,6 +68,10 @@ export interface KubeSim {
   /** The same object as `api`, with the store and list paging (for tests and tools). */
   cluster: Cluster;
   speed: number;
+  /** The sim clock: controllers wait on it and object timestamps come from it. */
+  clock: SimClock;
+  /** The running controllers (exec/attach, usage, connectivity), unless `controllers: false`. */
+  controllers: Controllers | undefined;
   audit: { entries(): AuditEntry[]; clear(): void };
   /** Kubeconfig YAML for `user` (default "admin"). */
   kubeconfig(user?: string): string;
@@ -82,9 +98,11 @@ function expandFiles(paths: string[]): string[] {
 }
 
 export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSim> {
+  const clock = createClock(options.speed ?? 1);
   const cluster = new Cluster(
     new Store(options.watchHistory ? { historyLimit: options.watchHistory } : {}),
   );
+  cluster.now = clock.now;
   const restored = options.statePath ? loadState(cluster, options.statePath) : false;
   if (!restored) bootstrapCluster(cluster);
   const adminToken = randomBytes(24).toString('hex');
@@ -108,22 +126,53 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     activeWatches: new Set(),
     authn,
   };
-  const handlers = new Map<string, DocumentHandler>(Object.entries(options.documentHandlers ?? {}));
+  // ImageBehavior documents (in `files` or loadYaml) feed the kubelets; a caller's own handler wins.
+  const imageBehaviors: ImageBehavior[] = [];
+  const handlers = new Map<string, DocumentHandler>([
+    ['ImageBehavior', imageBehaviorDocumentHandler(imageBehaviors)],
+    ...Object.entries(options.documentHandlers ?? {}),
+  ]);
   const loadYaml = (text: string, source: string): void => {
     loadDocuments(cluster, parseDocuments(text, source, handlers), source, handlers);
   };
-  // Files load before the port opens: a malformed file then fails the start cleanly.
-  for (const file of expandFiles(options.files ?? [])) loadYaml(readFileSync(file, 'utf8'), file);
+  const controllers =
+    options.controllers === false
+      ? undefined
+      : startControllers(cluster, clock, { imageBehaviors: () => imageBehaviors });
+  if (controllers) {
+    ctx.hooks = options.hooks ?? controllers.hooks;
+    ctx.metrics = controllers.node;
+  }
+  // Files load after the controllers start (their admission plugins — quota, LimitRange,
+  // default StorageClass — must see every object, as on a real cluster) and before the
+  // port opens, so a malformed file fails the start cleanly.
+  try {
+    for (const file of expandFiles(options.files ?? [])) loadYaml(readFileSync(file, 'utf8'), file);
+  } catch (error) {
+    controllers?.stop();
+    clock.stopAll();
+    reviewAuthorizer.close();
+    throw error;
+  }
   const handler = createHandler(ctx, authn);
   const server: Server = createServer(
     selfSignedCertificate(),
     (req, res) => void handler(req, res),
+  );
+  server.on(
+    'upgrade',
+    upgradeHandler(ctx, () => controllers?.node),
   );
   server.keepAliveTimeout = 30_000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
+  }).catch((error: unknown) => {
+    controllers?.stop();
+    clock.stopAll();
+    reviewAuthorizer.close();
+    throw error;
   });
   const port = (server.address() as AddressInfo).port;
   address = `${host}:${port}`;
@@ -145,12 +194,14 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     if (!token) throw new Error(`kube-sim has no user "${user}"; configure it with options.users`);
     return token;
   };
-  return {
+  const sim: KubeSim = {
     url,
     port,
     api: cluster,
     cluster,
-    speed: options.speed ?? 1,
+    speed: clock.speed,
+    clock,
+    controllers,
     audit: { entries: () => audit.entries(), clear: () => audit.clear() },
     kubeconfig: (user = 'admin') => kubeconfigYaml(url, user, tokenOf(user)),
     writeKubeconfig: (path, user = 'admin') =>
@@ -167,6 +218,8 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
       return open.length;
     },
     stop: async () => {
+      controllers?.stop();
+      clock.stopAll();
       if (saver) clearInterval(saver);
       save();
       reviewAuthorizer.close();
@@ -174,4 +227,6 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  adoptImageBehaviors(sim, imageBehaviors);
+  return sim;
 }

@@ -18,7 +18,9 @@ export type { UserSpec } from './server/auth.ts';
 export type * from './api/types.ts';
 export { RESOURCES, findKind, findResource, type ResourceType } from './resources.ts';
 export { createClock, type SimClock } from './clock/clock.ts';
-export { startControllers } from './controllers/mod.ts';
+export { startControllers, type Controllers, type ControllerOptions } from './controllers/mod.ts';
+export type { NodeSide, PodUsage, ExecResult } from './controllers/node/mod.ts';
+// Image behaviour, the process/shell model and scenarios (src/sim/mod.ts).
 export * from './sim/mod.ts';
 
 // `opsloop sim --scenario <name|file>` (src/sim/cli.ts) registers through the CLI's extension points.

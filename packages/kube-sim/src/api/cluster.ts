@@ -97,6 +97,12 @@ export class Cluster implements ClusterApi {
   }
 
   podTermination: 'immediate' | 'graceful' = 'immediate';
+  /**
+   * The cluster's time in epoch ms: creationTimestamp, deletionTimestamp and event times
+   * come from here. startKubeSim sets it to the sim clock, so timestamps agree with the
+   * durations the controllers measure on that clock (which runs `speed` times faster).
+   */
+  now: () => number = Date.now;
 
   setPodTermination(mode: 'immediate' | 'graceful'): void {
     this.podTermination = mode;
@@ -167,10 +173,10 @@ export class Cluster implements ClusterApi {
     this.admit('CREATE', sres, obj, undefined, options);
     if (this.entry(sres, meta.namespace, meta.name!)) throw alreadyExists(sres, meta.name!);
     meta.uid = newUid();
-    meta.creationTimestamp = nowTimestamp();
+    meta.creationTimestamp = nowTimestamp(this.now());
     meta.generation = 1;
     if (options.fieldManager && !options.managedDone)
-      recordUpdate(undefined, obj, options.fieldManager, undefined);
+      recordUpdate(undefined, obj, options.fieldManager, undefined, nowTimestamp(this.now()));
     if (options.dryRun) return fromStorage(resource, obj);
     const rv = this.store.nextRv();
     meta.resourceVersion = String(rv);
@@ -232,7 +238,7 @@ export class Cluster implements ClusterApi {
         ? (old.metadata.generation ?? 1)
         : (old.metadata.generation ?? 1) + 1;
     if (options.fieldManager && !options.managedDone)
-      recordUpdate(old, next, options.fieldManager, options.subresource);
+      recordUpdate(old, next, options.fieldManager, options.subresource, nowTimestamp(this.now()));
     const { managedFields: _a, ...nextMeta } = meta;
     const { managedFields: _b, ...oldMeta } = old.metadata;
     const unchanged = deepEqualJson({ ...next, metadata: nextMeta }, { ...old, metadata: oldMeta });
@@ -265,6 +271,7 @@ export class Cluster implements ClusterApi {
       const created = serverSideApply(undefined, applied, {
         manager,
         force: options.force ?? false,
+        time: nowTimestamp(this.now()),
       });
       return this.create(resource, created, { ...options, managedDone: true });
     }
@@ -284,6 +291,7 @@ export class Cluster implements ClusterApi {
         next = serverSideApply(current, withIdentity(patch as KObject, namespace, name, resource), {
           manager,
           force: options.force ?? false,
+          time: nowTimestamp(this.now()),
         });
         break;
     }

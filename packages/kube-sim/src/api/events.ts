@@ -35,7 +35,7 @@ export class EventRecorder {
       source.component,
       source.host,
     ].join('\u0000');
-    const now = nowTimestamp();
+    const now = nowTimestamp(this.cluster.now());
     const existingName = this.names.get(key);
     const existing = existingName ? this.cluster.get(EVENTS, namespace, existingName) : undefined;
     if (existing) {

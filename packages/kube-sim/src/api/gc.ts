@@ -79,7 +79,7 @@ export class Collector {
       )
         return convert(old);
       const next = structuredClone(old) as KObject;
-      next.metadata.deletionTimestamp ??= nowTimestamp();
+      next.metadata.deletionTimestamp ??= nowTimestamp(this.cluster.now());
       next.metadata.deletionGracePeriodSeconds ??= options.gracePeriodSeconds ?? 0;
       next.metadata.finalizers = finalizers;
       const written = this.cluster.rewrite(resource, old, next, options);
@@ -115,9 +115,7 @@ export class Collector {
     if (!spec.nodeName || grace <= 0) return undefined;
     if (old.metadata.deletionTimestamp !== undefined) return convert(old);
     const next = structuredClone(old) as KObject;
-    next.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000)
-      .toISOString()
-      .replace(/\.\d+Z$/, 'Z');
+    next.metadata.deletionTimestamp = nowTimestamp(this.cluster.now() + grace * 1000);
     next.metadata.deletionGracePeriodSeconds = grace;
     return convert(this.cluster.rewrite(resource, old, next, options));
   }
@@ -225,7 +223,7 @@ export class Collector {
     let current = old;
     if (old.metadata.deletionTimestamp === undefined) {
       const next = structuredClone(old) as KObject;
-      next.metadata.deletionTimestamp = nowTimestamp();
+      next.metadata.deletionTimestamp = nowTimestamp(this.cluster.now());
       next.metadata.deletionGracePeriodSeconds = 0;
       next['status'] = { ...((old['status'] as object) ?? {}), phase: 'Terminating' };
       current = this.cluster.rewrite(NAMESPACES, old, next, options);

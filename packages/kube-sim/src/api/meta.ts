@@ -11,8 +11,9 @@ export function randomSuffix(length = 5): string {
   return out;
 }
 
-export function nowTimestamp(): string {
-  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+/** An object timestamp (RFC 3339, whole seconds) for `ms` epoch milliseconds. */
+export function nowTimestamp(ms = Date.now()): string {
+  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
 export function newUid(): string {

@@ -192,13 +192,18 @@ export interface ProxyResponse {
 export interface SimHooks {
   /** Log lines (without trailing newline) of one container, already filtered by options. */
   logs(namespace: string, pod: string, container: string, options: LogOptions): string[];
-  /** Streams new lines as they are produced (after the lines `logs` returned); returns stop(). */
+  /**
+   * Streams new lines as they are produced (after the lines `logs` returned); returns stop().
+   * `onEnd` runs once when the container instance ends (or at once if it already has), so
+   * `kubectl logs -f` returns like on a real cluster; a hook that cannot tell never calls it.
+   */
   followLogs(
     namespace: string,
     pod: string,
     container: string,
     options: LogOptions,
     onLine: (line: string) => void,
+    onEnd?: () => void,
   ): () => void;
   /** `port` is the name or number from the URL ("" when the URL named none). */
   proxy(

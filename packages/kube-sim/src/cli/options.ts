@@ -51,7 +51,7 @@ export const SIM_FLAGS: SimFlag[] = [
   {
     name: 'kubeconfig-out',
     value: 'FILE',
-    help: 'write the admin kubeconfig here (default ./kube-sim.kubeconfig)',
+    help: 'write the admin kubeconfig here (default .opsloop/kubeconfig)',
     apply: (o, v) => void (o.kubeconfigOut = v),
   },
   {
@@ -75,7 +75,11 @@ export const SIM_FLAGS: SimFlag[] = [
     name: 'speed',
     value: 'N',
     help: 'run the simulated cluster N times faster (default 1)',
-    apply: (o, v) => void (o.speed = positiveNumber('--speed', v)),
+    apply: (o, v) => {
+      const speed = positiveNumber('--speed', v);
+      if (speed === 0) throw new UsageError('--speed must be greater than 0');
+      o.speed = speed;
+    },
   },
   { name: 'help', help: 'show this help', apply: (o) => void (o.help = true) },
 ];

@@ -1,5 +1,6 @@
 /** `opsloop sim`: start kube-sim, print how to reach it, run until SIGINT/SIGTERM. */
-import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { startKubeSim, type KubeSim } from '../kube-sim.ts';
 import { SimLoadError, type DocumentHandler } from '../loader/yaml.ts';
 import { parseSimArgs, simUsage, UsageError, type SimCommandOptions } from './options.ts';
@@ -9,6 +10,39 @@ export type SimStartHook = (sim: KubeSim, options: SimCommandOptions) => Promise
 export const SIM_START_HOOKS: SimStartHook[] = [];
 /** Handlers for non-API document kinds in FILES (e.g. ImageBehavior), registered before loading. */
 export const SIM_DOCUMENT_HANDLERS: Record<string, DocumentHandler> = {};
+
+/** Where `opsloop sim` writes the admin kubeconfig by default (git-ignored). */
+export const DEFAULT_KUBECONFIG = '.opsloop/kubeconfig';
+
+/** Greedy word wrap to `width` columns, continuation lines indented by `indent`. */
+function wrap(text: string, width: number, indent: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const next = line === '' ? word : `${line} ${word}`;
+    if (next.length > width && line !== '') {
+      lines.push(line);
+      line = `${indent}${word}`;
+    } else line = next;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+/** What the sim prints at start; every line fits an 80-column terminal (paths permitting). */
+function banner(sim: KubeSim, options: SimCommandOptions, kubeconfig: string): string[] {
+  const scenario = options.extra.scenarioSummary;
+  const namespace = options.extra.scenarioNamespace;
+  return [
+    `kube-sim listening on ${sim.url}${sim.controllers ? '' : ' (API server only)'}`,
+    `kubeconfig: ${kubeconfig}`,
+    ...(typeof scenario === 'string' ? wrap(`scenario ${scenario}`, 79, '  ') : []),
+    'next:',
+    `  kubectl --kubeconfig ${kubeconfig} get pods -A`,
+    `  npx opsloop diagnose --kubeconfig ${kubeconfig}${typeof namespace === 'string' ? ` -n ${namespace}` : ''}`,
+    'Ctrl-C stops it.',
+  ];
+}
 
 export async function runSimCommand(argv: string[]): Promise<number> {
   let options: SimCommandOptions;
@@ -56,11 +90,11 @@ export async function runSimCommand(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const kubeconfigPath = resolve(options.kubeconfigOut ?? 'kube-sim.kubeconfig');
+  const shown = options.kubeconfigOut ?? DEFAULT_KUBECONFIG;
+  const kubeconfigPath = resolve(shown);
+  mkdirSync(dirname(kubeconfigPath), { recursive: true });
   sim.writeKubeconfig(kubeconfigPath);
-  console.log(`kube-sim listening on ${sim.url}`);
-  console.log(`kubeconfig: ${kubeconfigPath}`);
-  console.log(`try: kubectl --kubeconfig ${kubeconfigPath} get pods -A`);
+  console.log(banner(sim, options, shown).join('\n'));
   await new Promise<void>((done) => {
     const stop = (): void => {
       process.off('SIGINT', stop);

@@ -12,6 +12,8 @@ import { applyStrategicPatch } from './strategic.ts';
 export interface ApplyOptions {
   manager: string;
   force: boolean;
+  /** managedFields time (the cluster's clock); defaults to wall time. */
+  time?: string;
 }
 
 interface Conflict {
@@ -107,7 +109,7 @@ export function serverSideApply(
     manager: options.manager,
     operation: 'Apply',
     apiVersion: applied.apiVersion,
-    time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    time: options.time ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     paths: appliedPaths,
   });
   writeManaged(merged, next);

@@ -52,6 +52,7 @@ export function recordUpdate(
   newObject: KObject,
   manager: string,
   subresource: string | undefined,
+  time = new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
 ): void {
   const entries = readManaged(oldObject);
   const includeStatus = subresource === 'status';
@@ -80,7 +81,7 @@ export function recordUpdate(
     };
     entries.push(mine);
   }
-  mine.time = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  mine.time = time;
   for (const [text, path] of changed) mine.paths.set(text, path);
   writeManaged(newObject, entries);
 }

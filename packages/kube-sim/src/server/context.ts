@@ -7,6 +7,7 @@ import type { ResourceType } from '../resources.ts';
 import type { AuditLog } from './audit.ts';
 import type { Authenticator, Identity } from './auth.ts';
 import type { Extensions } from './extensions.ts';
+import type { MetricsSource } from './metrics.ts';
 import type { RequestInfo } from './request-info.ts';
 
 export interface ServerContext {
@@ -22,6 +23,8 @@ export interface ServerContext {
   /** Open watch responses, so the sim can drop them all (an API server restart). */
   activeWatches: Set<ServerResponse>;
   authn: Authenticator;
+  /** metrics.k8s.io usage, while the simulated cluster runs. */
+  metrics?: MetricsSource;
 }
 
 export interface Call {

@@ -8,6 +8,7 @@ import type { Entry } from '../store/store.ts';
 import type { Call, ServerContext } from './context.ts';
 import type { IncludeObject } from './extensions.ts';
 import { dryRunOf, fieldManagerOf, intParam, patchTypeOf, wantsTable } from './params.ts';
+import { partialList, partialObject, wantsPartialMetadata } from './partial-metadata.ts';
 import { parseBody, sendJson, sendText } from './respond.ts';
 import { serveWatch } from './watch.ts';
 
@@ -30,7 +31,7 @@ export function render(
 function table(ctx: ServerContext, call: Call, objects: KObject[]): Record<string, unknown> {
   return ctx.extensions.toTable(call.resource, objects, {
     includeObject: includeObjectOf(call),
-    now: new Date(),
+    now: new Date(ctx.cluster.now()),
   });
 }
 
@@ -91,6 +92,8 @@ export function handleGet(ctx: ServerContext, call: Call): void {
   if (!entry) throw notFound(resource, info.name!);
   if (wantsTable(call))
     return sendJson(call.res, 200, table(ctx, call, [fromStorage(resource, entry.object)]));
+  if (wantsPartialMetadata(call, 'PartialObjectMetadata'))
+    return sendJson(call.res, 200, partialObject(fromStorage(resource, entry.object)));
   sendText(call.res, 200, render(call, ctx, resource, entry));
 }
 
@@ -127,6 +130,10 @@ export function handleList(ctx: ServerContext, call: Call): void {
   if (wantsTable(call)) {
     const objects = page.entries.map((e) => fromStorage(resource, e.object));
     return sendJson(call.res, 200, { ...table(ctx, call, objects), metadata });
+  }
+  if (wantsPartialMetadata(call, 'PartialObjectMetadataList')) {
+    const objects = page.entries.map((e) => fromStorage(resource, e.object));
+    return sendJson(call.res, 200, partialList(objects, metadata));
   }
   const items = page.entries.map((e) => render(call, ctx, resource, e)).join(',');
   const head = JSON.stringify({

@@ -36,15 +36,17 @@ function groupEntry(name: string, versions: string[]): unknown {
   return { name, versions: list, preferredVersion: list[0] };
 }
 
-export function apiGroupList(): unknown {
+/** `extra`: groups served outside the resource catalog (metrics.k8s.io, version v1beta1). */
+export function apiGroupList(extra: string[] = []): unknown {
   const groups = [...groupVersions()]
     .filter(([name]) => name !== '')
     .map(([name, versions]) => groupEntry(name, versions));
+  for (const name of extra) groups.push(groupEntry(name, ['v1beta1']));
   return { kind: 'APIGroupList', apiVersion: 'v1', groups };
 }
 
-export function apiGroup(name: string): unknown | undefined {
-  const versions = groupVersions().get(name);
+export function apiGroup(name: string, served?: string[]): unknown | undefined {
+  const versions = served ?? groupVersions().get(name);
   if (name === '' || versions === undefined) return undefined;
   return { kind: 'APIGroup', apiVersion: 'v1', ...(groupEntry(name, versions) as object) };
 }

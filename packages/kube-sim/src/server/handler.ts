@@ -22,6 +22,7 @@ import {
 } from './crud.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, VERSION_INFO } from './discovery.ts';
 import { handleLogs } from './logs.ts';
+import { METRICS_GROUP, METRICS_VERSION, metricsResourceList, serveMetrics } from './metrics.ts';
 import { handleBinding, handleEviction } from './pod-actions.ts';
 import { handleServiceProxy } from './proxy.ts';
 import { parseRequestInfo, type RequestInfo } from './request-info.ts';
@@ -70,6 +71,7 @@ export function createHandler(ctx: ServerContext, authn: Authenticator) {
         ? await readBody(req)
         : Buffer.alloc(0);
       if (!info.isResourceRequest) return serveNonResource(ctx, req, res, url.pathname);
+      if (info.group === METRICS_GROUP) return serveMetrics(ctx, res, info, url.searchParams);
       const resource = findResource(info.group, info.version, info.resource);
       if (!resource) throw resourceNotFound();
       const call: Call = {
@@ -207,7 +209,11 @@ function serveNonResource(
     res.end(body);
     return;
   }
-  if (p === '/apis') return sendJson(res, 200, apiGroupList());
+  if (p === '/apis') return sendJson(res, 200, apiGroupList(ctx.metrics ? [METRICS_GROUP] : []));
+  if (ctx.metrics && p === `/apis/${METRICS_GROUP}/${METRICS_VERSION}`)
+    return sendJson(res, 200, metricsResourceList());
+  if (ctx.metrics && p === `/apis/${METRICS_GROUP}`)
+    return sendJson(res, 200, apiGroup(METRICS_GROUP, [METRICS_VERSION]));
   const core = /^\/api\/([^/]+)$/.exec(p);
   const grouped = /^\/apis\/([^/]+)(?:\/([^/]+))?$/.exec(p);
   const doc = core

@@ -6,6 +6,7 @@
 import { badRequest, notFound } from '../api/errors.ts';
 import type { KObject, LogOptions } from '../api/types.ts';
 import type { Call, ServerContext } from './context.ts';
+import { DEFAULT_HOOKS } from './default-hooks.ts';
 import { intParam } from './params.ts';
 
 interface ContainerStatus {
@@ -71,7 +72,9 @@ export function handleLogs(ctx: ServerContext, call: Call): void {
   if (!pod) throw notFound(call.resource, name!);
   const options = optionsOf(call);
   const container = resolveContainer(pod, options.container);
-  if (!options.previous) checkStarted(pod, container);
+  // The simulated kubelet answers "waiting to start" itself (it knows whether a previous
+  // instance exists and why the container waits); without it, the API server checks status.
+  if (!options.previous && ctx.hooks === DEFAULT_HOOKS) checkStarted(pod, container);
   const lines = ctx.hooks.logs(namespace!, name!, container, options);
   let budget = options.limitBytes ?? Infinity;
   const res = call.res;
@@ -89,13 +92,21 @@ export function handleLogs(ctx: ServerContext, call: Call): void {
     'Transfer-Encoding': 'chunked',
     'Cache-Control': 'no-cache, private',
   });
+  res.flushHeaders();
   for (const line of lines) if (!emit(line)) break;
   if (call.query.get('follow') !== 'true' || budget <= 0) {
     res.end();
     return;
   }
-  const stop = ctx.hooks.followLogs(namespace!, name!, container, options, (line) => {
-    if (!emit(line)) res.end();
-  });
+  const stop = ctx.hooks.followLogs(
+    namespace!,
+    name!,
+    container,
+    options,
+    (line) => {
+      if (!emit(line)) res.end();
+    },
+    () => res.end(),
+  );
   res.on('close', stop);
 }

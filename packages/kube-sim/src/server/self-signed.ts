@@ -49,8 +49,11 @@ function name(commonName: string): Buffer {
 export function selfSignedCertificate(): { key: string; cert: string } {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const ecdsaSha256 = seq(oid('1.2.840.10045.4.3.2'));
+  // DER INTEGERs are minimal two's complement: a leading 0x00 before a byte < 0x80 is
+  // "illegal padding" to OpenSSL, and a high bit makes the serial negative. A first byte in
+  // 0x01..0x7f is neither.
   const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f;
+  serial[0] = 0x01 + (serial[0]! % 0x7f);
   const now = new Date();
   const san = seq(
     oid('2.5.29.17'),

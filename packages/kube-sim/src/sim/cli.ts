@@ -1,16 +1,16 @@
 /**
  * `opsloop sim --scenario <name|file>`: loads a scenario into the started sim through the
  * core's extension points (SIM_FLAGS, SIM_START_HOOKS). Its ImageBehavior documents go to
- * a per-sim registry that the kubelet reads (`imageBehaviorsFor(sim)`, passed to
- * startControllers as `imageBehaviors`).
+ * the per-sim registry that the kubelets read (`imageBehaviorsFor(sim)`; startKubeSim
+ * passes the same live array to startControllers as `imageBehaviors`).
  */
 import type { KubeSim } from '../kube-sim.ts';
-import { createClock } from '../clock/clock.ts';
+import type { KObject } from '../api/types.ts';
 import { SIM_FLAGS, type SimFlag } from '../cli/options.ts';
 import { SIM_START_HOOKS, type SimStartHook } from '../cli/run.ts';
-import { SimLoadError } from '../loader/yaml.ts';
+import { SimLoadError, type DocumentHandler } from '../loader/yaml.ts';
 import { SimError } from './errors.ts';
-import type { ImageBehavior } from './image-behavior.ts';
+import { parseImageBehavior, type ImageBehavior } from './image-behavior.ts';
 import { applyLaterStages, createScenarioObjects } from './scenario-apply.ts';
 import { loadScenario } from './scenario-load.ts';
 
@@ -26,6 +26,23 @@ export function imageBehaviorsFor(sim: object): ImageBehavior[] {
   return list;
 }
 
+/** Makes `list` the registry of `sim` (startKubeSim: the array its kubelets already read). */
+export function adoptImageBehaviors(sim: object, list: ImageBehavior[]): void {
+  registries.set(sim, list);
+}
+
+/** A loader handler that validates ImageBehavior documents and appends them to `list`. */
+export function imageBehaviorDocumentHandler(list: ImageBehavior[]): DocumentHandler {
+  return (document: KObject, source: string) => {
+    try {
+      list.push(parseImageBehavior(document, source));
+    } catch (error) {
+      if (error instanceof SimError) throw new SimLoadError(error.message);
+      throw error;
+    }
+  };
+}
+
 export const SCENARIO_FLAG: SimFlag = {
   name: 'scenario',
   value: 'NAME|FILE',
@@ -39,12 +56,11 @@ const scenarioHook: SimStartHook = (sim: KubeSim, options) => {
   try {
     const scenario = loadScenario(nameOrPath);
     imageBehaviorsFor(sim).push(...scenario.imageBehaviors);
-    const clock = createClock(sim.speed);
-    createScenarioObjects(sim.api, scenario, clock.nowIso());
-    console.log(`scenario ${scenario.name}: ${scenario.spec.summary}`);
-    console.log(`request: ${scenario.spec.request}`);
+    createScenarioObjects(sim.api, scenario, sim.clock.nowIso());
+    options.extra.scenarioSummary = `${scenario.name}: ${scenario.spec.summary}`;
+    options.extra.scenarioNamespace = scenario.spec.namespace;
     // Later revisions wait for the cluster to settle; the command must not wait for them.
-    applyLaterStages(sim.api, scenario, clock).catch((error: unknown) => {
+    applyLaterStages(sim.api, scenario, sim.clock).catch((error: unknown) => {
       console.error(
         `opsloop sim: scenario ${scenario.name}: ${error instanceof Error ? error.message : String(error)}`,
       );

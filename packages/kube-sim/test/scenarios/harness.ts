@@ -1,5 +1,5 @@
 /**
- * Runs one library scenario in an in-process kube-sim with the controllers at high speed,
+ * Runs one library scenario in an in-process kube-sim (controllers included) at high speed,
  * and observes it the way Opsloop does: through @kubernetes/client-node (and the real
  * kubectl for the fixes a person would type).
  */
@@ -14,8 +14,8 @@ import {
   type CoreV1Event,
   type V1Pod,
 } from '@kubernetes/client-node';
-import { createClock, type SimClock } from '../../src/clock/clock.ts';
-import { startControllers, type Controllers } from '../../src/controllers/mod.ts';
+import type { SimClock } from '../../src/clock/clock.ts';
+import type { Controllers } from '../../src/controllers/mod.ts';
 import { startKubeSim, type KubeSim } from '../../src/mod.ts';
 import { evaluateScenario, type Evaluation, type ServiceProxy } from '../../src/sim/evaluate.ts';
 import { imageBehaviorsFor } from '../../src/sim/cli.ts';
@@ -61,11 +61,9 @@ export async function runScenario(name: string, speed = SPEED): Promise<Scenario
   const scenario = loadScenario(name);
   const namespace = scenario.spec.namespace;
   const sim = await startKubeSim({ port: 0, speed });
-  const clock = createClock(speed);
-  const behaviors = imageBehaviorsFor(sim);
-  behaviors.push(...scenario.imageBehaviors);
-  const controllers = startControllers(sim.api, clock, { imageBehaviors: () => behaviors });
-  sim.setHooks(controllers.hooks);
+  const { clock } = sim;
+  const controllers = sim.controllers!;
+  imageBehaviorsFor(sim).push(...scenario.imageBehaviors);
   const applied = applyScenario(sim.api, scenario, clock);
   const kc = new KubeConfig();
   kc.loadFromString(sim.kubeconfig());
@@ -156,11 +154,7 @@ export async function runScenario(name: string, speed = SPEED): Promise<Scenario
         ];
         throw new Error(`${String(error)}; failing: ${JSON.stringify(failing)}`);
       }),
-    stop: async () => {
-      controllers.stop();
-      clock.stopAll();
-      await sim.stop();
-    },
+    stop: () => sim.stop(),
   };
 }
 

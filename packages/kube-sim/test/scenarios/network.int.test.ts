@@ -43,14 +43,18 @@ describe('network faults', () => {
 
   it('networkpolicy-blocks-frontend: the frontend times out to product-api; allowing it in the policy fixes it', () =>
     scenario('networkpolicy-blocks-frontend', async (run) => {
-      const pod = await run.waitFor('a crashed storefront pod', async () =>
-        (await run.pods(app('storefront'))).find(
-          (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) > 0,
-        ),
-      );
-      expect(await run.logs(pod.metadata!.name!, 'web', true)).toContain(
-        'error: cannot connect to product-api:8080: i/o timeout',
-      );
+      // A storefront that starts before product-api has ready endpoints gets "connection
+      // refused" (kube-proxy rejects a Service without endpoints, as on a real cluster); once
+      // they exist, the policy drops the packets: a timeout.
+      await run.waitFor('a crash after product-api became ready', async () => {
+        for (const p of await run.pods(app('storefront'))) {
+          if ((p.status?.containerStatuses?.[0]?.restartCount ?? 0) === 0) continue;
+          const previous = await run.logs(p.metadata!.name!, 'web', true);
+          if (previous.includes('error: cannot connect to product-api:8080: i/o timeout'))
+            return true;
+        }
+        return undefined;
+      });
       const product = await run.pods(app('product-api'));
       expect(product.every((p) => p.status?.containerStatuses?.[0]?.ready)).toBe(true);
       const policy: V1NetworkPolicy = await run.networking.readNamespacedNetworkPolicy({

@@ -12,8 +12,10 @@ let admin: string;
 const json = { 'Content-Type': 'application/json' };
 
 beforeAll(async () => {
+  // The API server alone: binding, proxy and logs are asserted without a simulated cluster.
   sim = await startKubeSim({
     port: 0,
+    controllers: false,
     bookmarkIntervalMs: 200,
     users: [{ token: 'bob', username: 'bob', groups: [] }],
   });

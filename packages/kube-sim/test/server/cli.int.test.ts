@@ -1,7 +1,7 @@
 // `opsloop sim` as a process: loads YAML, prints where it listens, saves and reloads state,
 // and refuses malformed YAML with a clear message and exit code 2.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +80,12 @@ describe('opsloop sim', () => {
       namespace: 'app',
       body: { metadata: { name: 'later' }, data: { n: '1' } },
     });
+    // The server appends the entry right after answering (another process): wait for it.
+    await until(
+      () => existsSync(auditLog) && readFileSync(auditLog, 'utf8').includes('"configmaps"'),
+      5000,
+      'the audit entry',
+    );
     const audited = readFileSync(auditLog, 'utf8')
       .trim()
       .split('\n')

@@ -11,7 +11,8 @@ let sim: KubeSim;
 let k: Kubectl;
 
 beforeAll(async () => {
-  sim = await startKubeSim({ port: 0 });
+  // The API server alone: the tests read back exactly what kubectl wrote (no controller acts).
+  sim = await startKubeSim({ port: 0, controllers: false });
 });
 afterAll(async () => {
   await sim.stop();

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { SimLoadError, startKubeSim, type KObject } from '../../src/mod.ts';
 import { findResource } from '../../src/resources.ts';
+import { until } from '../helpers/kubectl.ts';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
@@ -50,6 +51,60 @@ describe('loading YAML', () => {
       ).toThrow(
         /^names\.yaml: document 1 \(ConfigMap Bad_Name\): ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name"/,
       );
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it('hands ImageBehavior documents in files to the kubelets by default', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kube-sim-behave-'));
+    const file = join(dir, 'app.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: v1
+kind: Node
+metadata: {name: node-1}
+---
+apiVersion: sim.opsloop.dev/v1alpha1
+kind: ImageBehavior
+metadata: {name: greeter}
+spec:
+  image: registry.example.com/greeter:1.0
+  logs: ['hello from the file-defined image']
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: greeter, namespace: default}
+spec:
+  containers:
+  - {name: app, image: registry.example.com/greeter:1.0}
+`,
+    );
+    const sim = await startKubeSim({ port: 0, speed: 50, files: [file] });
+    try {
+      let logs: string[] = [];
+      await until(
+        () => {
+          try {
+            logs = sim.controllers!.hooks.logs('default', 'greeter', 'app', {});
+          } catch {
+            // Not started yet.
+          }
+          return logs.length > 0;
+        },
+        15_000,
+        'the container to log',
+      );
+      expect(logs).toContain('hello from the file-defined image');
+      await expect(startKubeSim({ port: 0, files: [join(dir, 'missing.yaml')] })).rejects.toThrow(
+        'ENOENT',
+      );
+      const bad = join(dir, 'bad.yaml');
+      writeFileSync(
+        bad,
+        'apiVersion: sim.opsloop.dev/v1alpha1\nkind: ImageBehavior\nmetadata: {name: x}\nspec: {}\n',
+      );
+      await expect(startKubeSim({ port: 0, files: [bad] })).rejects.toThrow(SimLoadError);
     } finally {
       await sim.stop();
     }

@@ -10,7 +10,12 @@ import { resolveImage } from '../../sim/catalog.ts';
 import type { ImageBehavior } from '../../sim/image-behavior.ts';
 import { ensureClusterDns } from './dns.ts';
 import { containerEnvironment } from './environment.ts';
-import { attachToContainer, execInContainer, type AttachSession } from './hooks/exec.ts';
+import {
+  attachToContainer,
+  execInContainer,
+  runningSlot,
+  type AttachSession,
+} from './hooks/exec.ts';
 import { followLogLines, logLines } from './hooks/logs.ts';
 import { proxyToService } from './hooks/proxy.ts';
 import { Kubelets, NODE } from './kubelet/kubelet.ts';
@@ -56,6 +61,16 @@ export interface NodeSide {
     command: string[],
     stdin: string,
   ): ExecResult;
+  /**
+   * Throws the API server's error (404 pod, 400 container/phase/not running) unless the
+   * container is running, so exec/attach fail as plain HTTP before the upgrade.
+   */
+  checkTarget(
+    namespace: string,
+    pod: string,
+    container: string | undefined,
+    verb: 'exec into' | 'attach to',
+  ): void;
   /** kubectl attach: the main process's output until it exits. */
   attach(
     namespace: string,
@@ -126,8 +141,8 @@ export function startNodeControllers(
 
   const hooks: SimHooks = {
     logs: (ns, pod, container, opts) => logLines(k, clock, ns, pod, container, opts),
-    followLogs: (ns, pod, container, opts, onLine) =>
-      followLogLines(k, ns, pod, container, opts, onLine),
+    followLogs: (ns, pod, container, opts, onLine, onEnd) =>
+      followLogLines(k, ns, pod, container, opts, onLine, onEnd),
     proxy: (ns, service, port, request) => proxyToService(api, network, ns, service, port, request),
   };
   const podUsage = (ns: string, pod: string): PodUsage | undefined => {
@@ -152,6 +167,7 @@ export function startNodeControllers(
     hooks,
     exec: (ns, pod, container, command, stdin) =>
       execInContainer(api, k, ns, pod, container, command, stdin),
+    checkTarget: (ns, pod, container, verb) => void runningSlot(api, k, ns, pod, container, verb),
     attach: (ns, pod, container, onOutput, onExit) =>
       attachToContainer(api, k, ns, pod, container, onOutput, onExit),
     podUsage,

@@ -112,6 +112,7 @@ export interface PodSpec {
   hostname?: string;
   subdomain?: string;
   serviceAccountName?: string;
+  imagePullSecrets?: { name?: string }[];
   overhead?: ResourceList;
 }
 

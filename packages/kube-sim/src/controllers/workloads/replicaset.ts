@@ -2,7 +2,8 @@
  * The ReplicaSet controller: keeps `spec.replicas` active pods, adopting matching orphans,
  * and reports replicas / fullyLabeledReplicas / readyReplicas / availableReplicas. A failed
  * create (quota, limit range) stops this round, records FailedCreate and sets the
- * ReplicaFailure condition, as kube-controller-manager does.
+ * ReplicaFailure condition, as kube-controller-manager does, and the next attempt waits
+ * out a per-ReplicaSet exponential back-off (its rate-limited work queue).
  */
 import type { ClusterApi, KObject } from '../../api/types.ts';
 import type { SimClock } from '../../clock/clock.ts';
@@ -55,7 +56,40 @@ export function deletionRank(a: KObject, b: KObject): number {
   );
 }
 
+/** kube-controller-manager's per-item exponential failure rate limiter: 5 ms doubling, capped. */
+const BACKOFF_BASE_MS = 5;
+const BACKOFF_MAX_MS = 1_000_000;
+
+/**
+ * Per-ReplicaSet back-off after refused pod creations, on the sim clock. Without it every
+ * wake-up (the controller's own status write, a pod event, a resync) would retry at once
+ * and write another FailedCreate. Keyed by "ns/name" and the uid, so a ReplicaSet
+ * recreated under the same name starts afresh; a successful sync forgets the key.
+ */
+export function createBackoff() {
+  const state = new Map<string, { uid: string; failures: number; until: number }>();
+  return {
+    /** Records a failure at `now`; returns the sim-ms to wait before the next attempt. */
+    failed(key: string, uid: string, now: number): number {
+      const prev = state.get(key);
+      const failures = prev && prev.uid === uid ? prev.failures + 1 : 1;
+      const delay = Math.min(BACKOFF_BASE_MS * 2 ** Math.min(failures - 1, 40), BACKOFF_MAX_MS);
+      state.set(key, { uid, failures, until: now + delay });
+      return delay;
+    },
+    /** Sim-ms still to wait before creating pods again (0: go ahead). */
+    waitMs(key: string, uid: string, now: number): number {
+      const entry = state.get(key);
+      return entry && entry.uid === uid ? Math.max(0, entry.until - now) : 0;
+    },
+    succeeded(key: string): void {
+      state.delete(key);
+    },
+  };
+}
+
 export function replicaSetController(api: ClusterApi, clock: SimClock): Reconciler {
+  const backoff = createBackoff();
   const event = (rs: KObject, type: 'Normal' | 'Warning', reason: string, message: string) =>
     api.recordEvent(rs, type, reason, message, { component: COMPONENT.replicaSet });
 
@@ -95,7 +129,11 @@ export function replicaSetController(api: ClusterApi, clock: SimClock): Reconcil
     const active = pods.filter(isPodActive);
     let failure: string | undefined;
     const diff = active.length - wanted;
-    if (diff < 0) {
+    const uid = rs.metadata.uid ?? '';
+    const waitMs = diff < 0 ? backoff.waitMs(key, uid, clock.now()) : 0;
+    if (diff < 0 && waitMs > 0) {
+      // Backing off after a refused create: no attempt (and no new FailedCreate) this round.
+    } else if (diff < 0) {
       for (let i = 0; i < Math.min(-diff, MAX_BATCH); i++) {
         const pod = podFromTemplate(
           at(rs, 'spec', 'template'),
@@ -137,6 +175,8 @@ export function replicaSetController(api: ClusterApi, clock: SimClock): Reconcil
         message: failure,
         lastTransitionTime: clock.nowIso(),
       });
+    } else if (waitMs > 0) {
+      // Still refused as far as we know: the ReplicaFailure condition stays.
     } else if (diff >= 0 || conditionOf(fresh, 'ReplicaFailure')) {
       conditions = withoutCondition(conditions, 'ReplicaFailure');
     }
@@ -152,7 +192,9 @@ export function replicaSetController(api: ClusterApi, clock: SimClock): Reconcil
     };
     writeStatus(api, R.replicaSets, fresh, status, USER);
 
-    if (failure !== undefined) return 10_000;
+    if (failure !== undefined) return backoff.failed(key, uid, now);
+    if (waitMs > 0) return waitMs;
+    backoff.succeeded(key);
     const waits = active.map((p) => msUntilAvailable(p, minReady, now)).filter((ms) => ms > 0);
     return waits.length > 0 ? Math.min(...waits) + 1 : undefined;
   }

@@ -1,10 +1,10 @@
 /**
- * A kube-sim with the controllers running at high --speed, reached through
+ * A kube-sim (controllers included) running at high --speed, reached through
  * @kubernetes/client-node and the real kubectl, for the node-side integration tests.
  */
 import { CoreV1Api, KubeConfig, type CoreV1Event, type V1Pod } from '@kubernetes/client-node';
-import { createClock } from '../../../src/clock/clock.ts';
-import { startControllers, type Controllers } from '../../../src/controllers/mod.ts';
+import type { Controllers } from '../../../src/controllers/mod.ts';
+import { imageBehaviorsFor } from '../../../src/sim/cli.ts';
 import { startKubeSim, type KubeSim } from '../../../src/mod.ts';
 import type { ImageBehavior } from '../../../src/sim/image-behavior.ts';
 import { Kubectl, until } from '../../helpers/kubectl.ts';
@@ -55,6 +55,7 @@ export async function startTestCluster(
   imageBehaviors: ImageBehavior[] = [],
 ): Promise<TestCluster> {
   const sim = await startKubeSim({ port: 0, speed });
+  imageBehaviorsFor(sim).push(...imageBehaviors);
   sim.loadYaml(yaml, 'nodes');
   // Creating an object drops its status (as on a real API server); write the nodes' status as a kubelet would.
   for (const doc of parseAllDocuments(yaml).map((d) => d.toJS() as KObject)) {
@@ -69,10 +70,7 @@ export async function startTestCluster(
       );
     }
   }
-  const controllers = startControllers(sim.api, createClock(speed), {
-    imageBehaviors: () => imageBehaviors,
-  });
-  sim.setHooks(controllers.hooks);
+  const controllers = sim.controllers!;
   const kc = new KubeConfig();
   kc.loadFromString(sim.kubeconfig());
   const core = kc.makeApiClient(CoreV1Api);
@@ -116,10 +114,7 @@ export async function startTestCluster(
       return list.items;
     },
     waitFor,
-    stop: async () => {
-      controllers.stop();
-      await sim.stop();
-    },
+    stop: () => sim.stop(),
   };
 }
 

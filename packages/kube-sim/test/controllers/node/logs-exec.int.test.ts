@@ -1,21 +1,26 @@
 // kubectl logs (--tail, --previous, --timestamps, -f), kubectl exec and kubectl run --rm -i
-// against the simulated containers.
-import { readFileSync, writeFileSync } from 'node:fs';
+// against the simulated containers, through kube-sim's own HTTPS server (exec/attach are
+// WebSocket upgrades routed by src/server/upgrade.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { Kubectl, until } from '../../helpers/kubectl.ts';
 import { startTestCluster, type TestCluster } from './cluster.ts';
-import { startExecGateway, type ExecGateway } from './exec-gateway.ts';
 
 let c: TestCluster;
-let gateway: ExecGateway;
 let k: Kubectl;
+
+/** A WebSocket to the remote-command endpoint with the admin's bearer token. */
+function remoteCommand(path: string): WebSocket {
+  const token = /token: (\S+)/.exec(c.sim.kubeconfig())![1]!;
+  return new WebSocket(`${c.sim.url.replace('https', 'wss')}${path}`, ['v5.channel.k8s.io'], {
+    rejectUnauthorized: false,
+    headers: { Authorization: `Bearer ${token}` },
+  });
+}
 
 beforeAll(async () => {
   c = await startTestCluster(50);
-  gateway = await startExecGateway(c.sim.url, c.controllers.node);
   k = new Kubectl(c.sim);
-  writeFileSync(k.kubeconfig, readFileSync(k.kubeconfig, 'utf8').replace(c.sim.url, gateway.url));
   await k.ok(['create', 'namespace', 'logs']);
   await c.apply(`
 apiVersion: v1
@@ -49,7 +54,6 @@ spec:
   );
 }, 60_000);
 afterAll(async () => {
-  await gateway.close();
   await c.stop();
 });
 
@@ -123,8 +127,9 @@ describe('kubectl exec / run', { timeout: 30_000 }, () => {
   });
 
   it('gives `exec -it sh` a line-at-a-time shell with a prompt', async () => {
-    const url = `${gateway.url.replace('https', 'wss')}/api/v1/namespaces/logs/pods/ticker/exec?command=sh&stdin=true&stdout=true&tty=true`;
-    const ws = new WebSocket(url, ['v5.channel.k8s.io'], { rejectUnauthorized: false });
+    const ws = remoteCommand(
+      '/api/v1/namespaces/logs/pods/ticker/exec?command=sh&stdin=true&stdout=true&tty=true',
+    );
     let screen = '';
     const frames: Buffer[] = [];
     ws.on('message', (data: Buffer) => {
@@ -142,8 +147,9 @@ describe('kubectl exec / run', { timeout: 30_000 }, () => {
   });
 
   it('speaks v5.channel.k8s.io: stdin until the close signal, exit code in the Status', async () => {
-    const url = `${gateway.url.replace('https', 'wss')}/api/v1/namespaces/logs/pods/web/exec?command=sh&command=-c&command=cat%3B%20exit%205&stdin=true&stdout=true&stderr=true`;
-    const ws = new WebSocket(url, ['v5.channel.k8s.io'], { rejectUnauthorized: false });
+    const ws = remoteCommand(
+      '/api/v1/namespaces/logs/pods/web/exec?command=sh&command=-c&command=cat%3B%20exit%205&stdin=true&stdout=true&stderr=true',
+    );
     const frames: { channel: number; text: string }[] = [];
     ws.on('message', (data: Buffer) =>
       frames.push({ channel: data[0]!, text: data.subarray(1).toString() }),

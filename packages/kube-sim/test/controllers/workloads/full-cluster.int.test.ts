@@ -1,21 +1,15 @@
 // The workload controllers together with the real node side (scheduler, kubelets running
-// catalog images), as startKubeSim will run them: rollouts of real image behaviour, an
+// catalog images), as startKubeSim runs them: rollouts of real image behaviour, an
 // image that cannot be pulled stalling a rollout past its deadline, Endpoints following
 // readiness, and an HPA reading the kubelets' simulated usage.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClock } from '../../../src/clock/clock.ts';
-import { startControllers, type Controllers } from '../../../src/controllers/mod.ts';
 import { startKubeSim, type KubeSim } from '../../../src/mod.ts';
 import { Kubectl, until } from '../../helpers/kubectl.ts';
 
 let sim: KubeSim;
-let controllers: Controllers;
-const clock = createClock(50);
 
 beforeAll(async () => {
-  sim = await startKubeSim({ port: 0 });
-  controllers = startControllers(sim.api, clock);
-  sim.setHooks(controllers.hooks);
+  sim = await startKubeSim({ port: 0, speed: 50 });
   await new Kubectl(sim).ok(
     ['apply', '-f', '-'],
     `
@@ -29,8 +23,6 @@ status:
   );
 });
 afterAll(async () => {
-  controllers.stop();
-  clock.stopAll();
   await sim.stop();
 });
 

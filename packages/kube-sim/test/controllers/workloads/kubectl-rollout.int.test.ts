@@ -13,7 +13,8 @@ let sim: KubeSim;
 const stops: (() => void)[] = [];
 
 beforeAll(async () => {
-  sim = await startKubeSim({ port: 0 });
+  // Workload controllers with a stand-in kubelet (drivePods): the built-in cluster stays off.
+  sim = await startKubeSim({ port: 0, controllers: false });
   const clock = createClock(100);
   stops.push(startWorkloadControllers(sim.api, clock), drivePods(sim.api, clock), () =>
     clock.stopAll(),

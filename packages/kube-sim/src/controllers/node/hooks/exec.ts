@@ -12,7 +12,7 @@ import type { ContainerSlot } from '../kubelet/container.ts';
 
 const POD = RESOURCES.find((r) => r.group === '' && r.kind === 'Pod')!;
 
-function runningSlot(
+export function runningSlot(
   api: ClusterApi,
   kubelets: Kubelets,
   namespace: string,

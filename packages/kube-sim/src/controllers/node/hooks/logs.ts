@@ -57,12 +57,21 @@ export function followLogLines(
   container: string,
   options: LogOptions,
   onLine: (line: string) => void,
+  onEnd: () => void = () => undefined,
 ): () => void {
   const slot = kubelets.slot(namespace, pod, container);
-  if (!slot) return () => undefined;
-  const buffer = bufferFor(slot, pod, options.previous === true);
-  if (options.previous || buffer.closed) return () => undefined;
-  return buffer.subscribe((entry) =>
+  const buffer = slot ? bufferFor(slot, pod, options.previous === true) : undefined;
+  if (!buffer || options.previous || buffer.closed) {
+    // Nothing more will come: a previous instance, one that already ended, or no container.
+    setImmediate(onEnd);
+    return () => undefined;
+  }
+  const unsubscribe = buffer.subscribe((entry) =>
     onLine(options.timestamps ? `${logTimestamp(entry.atMs)} ${entry.line}` : entry.line),
   );
+  const unClose = buffer.onClose(onEnd);
+  return () => {
+    unsubscribe();
+    unClose();
+  };
 }

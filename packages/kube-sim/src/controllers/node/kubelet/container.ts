@@ -22,6 +22,8 @@ export interface ContainerDeps {
   resolve(image: string): ResolvedImage;
   imagePresent(image: string): boolean;
   markPulled(image: string): void;
+  /** Whether the registry lets this pod pull `image` (Unauthorized images need a pull secret). */
+  pullAllowed(image: ResolvedImage): boolean;
   /** Env for the container, or the CreateContainerConfigError message. */
   prepare(spec: ContainerSpec): { env: Record<string, string> } | { error: string };
   plan(spec: ContainerSpec, image: ResolvedImage, env: Record<string, string>): ProcessPlan;
@@ -112,7 +114,7 @@ export class ContainerSlot {
     }
     this.deps.event('Normal', 'Pulling', kubeletMessages.pulling(imageName));
     this.later(PULL_MS, () => {
-      if (image.pull === 'Ok') {
+      if (this.deps.pullAllowed(image)) {
         this.deps.markPulled(imageName);
         this.record.imageID = `${image.ref.normalized.replace(/[:@].*$/, '')}@sha256:${hex(image.ref.normalized)}`;
         this.deps.event(

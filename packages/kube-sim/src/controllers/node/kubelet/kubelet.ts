@@ -78,11 +78,16 @@ export class Kubelets {
   }
 
   start(): void {
+    // With kubelets running, deleting a scheduled pod marks it Terminating; its kubelet
+    // stops the containers and removes it (gracePeriodSeconds 0) once the grace period ends.
+    this.api.setPodTermination?.('graceful');
     this.unsubscribe = this.api.onChange((event, resource) => this.onChange(event, resource));
     for (const pod of this.api.list(POD, undefined)) this.enqueue(pod);
   }
 
   stop(): void {
+    // Nobody would finish a graceful deletion any more.
+    this.api.setPodTermination?.('immediate');
     this.unsubscribe?.();
     if (this.scheduled) clearImmediate(this.scheduled);
     for (const w of this.workers.values()) w.destroy(false);

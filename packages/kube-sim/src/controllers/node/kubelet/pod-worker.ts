@@ -7,6 +7,7 @@
 import type { SimClock } from '../../../clock/clock.ts';
 import type { ClusterApi, KObject, UserInfo } from '../../../api/types.ts';
 import { RESOURCES } from '../../../resources.ts';
+import { pullSucceeds } from '../../../sim/catalog.ts';
 import type { ResolvedImage } from '../../../sim/resolved.ts';
 import type { SimEnvironment } from '../../../sim/runtime-types.ts';
 import type { ContainerSpec, PodObject } from '../pod-model.ts';
@@ -18,6 +19,7 @@ import { ProbeSet } from './probes.ts';
 import type { CommandRunner, ExecResult, ProcessPlanner } from './process.ts';
 
 const pods = RESOURCES.find((r) => r.kind === 'Pod' && r.group === '')!;
+const serviceAccounts = RESOURCES.find((r) => r.kind === 'ServiceAccount' && r.group === '')!;
 const MOUNT_RETRY_MS = 10_000;
 /** How long a process that handles SIGTERM takes to exit. */
 const STOP_MS = 1000;
@@ -74,6 +76,7 @@ export class PodWorker {
       resolve: (image: string) => deps.resolve(image),
       imagePresent: (image: string) => deps.images.has(image),
       markPulled: (image: string) => deps.images.add(image),
+      pullAllowed: (image: ResolvedImage) => pullSucceeds(image, this.pullSecrets()),
       prepare: (spec: ContainerSpec) => resolveEnv(this.pod, spec, deps.lookup, this.builtinEnv()),
       plan: (spec: ContainerSpec, image: ResolvedImage, env: Record<string, string>) =>
         deps.planner({
@@ -213,6 +216,25 @@ export class PodWorker {
       this.deps.environment(this.pod, slot.spec),
       stdin,
     );
+  }
+
+  /** The pod's pull secrets: its own imagePullSecrets, then its ServiceAccount's (read at pull time). */
+  private pullSecrets(): { type?: unknown; data?: unknown }[] {
+    const ns = this.pod.metadata.namespace ?? 'default';
+    const named = (list: unknown): string[] =>
+      Array.isArray(list)
+        ? list.flatMap((r: { name?: unknown }) => (typeof r?.name === 'string' ? [r.name] : []))
+        : [];
+    const sa = this.deps.api.get(
+      serviceAccounts,
+      ns,
+      this.pod.spec.serviceAccountName ?? 'default',
+    );
+    const names = [...named(this.pod.spec.imagePullSecrets), ...named(sa?.['imagePullSecrets'])];
+    return names.flatMap((name) => {
+      const secret = this.deps.lookup.secret(ns, name);
+      return secret ? [{ type: secret['type'], data: secret['data'] }] : [];
+    });
   }
 
   /** The pod object changed (deletion requested, spec unchanged by the API's rules). */
