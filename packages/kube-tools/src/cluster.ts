@@ -340,11 +340,22 @@ export async function connectCluster(options: ConnectOptions = {}): Promise<Clus
       }));
     },
     async secretNames(namespace) {
-      const list = await request<KubeList>('GET', objectPath('Secret', namespace), {
-        accept:
-          'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json;q=0.5',
-      });
-      // A server without PartialObjectMetadata support answers a full list: keep names only.
+      // Only the metadata list is acceptable (no plain-JSON fallback): a server that cannot
+      // answer it (API servers before 1.15) gets a 406 here instead of sending us the data.
+      const list = await request<KubeList & { kind?: string }>(
+        'GET',
+        objectPath('Secret', namespace),
+        {
+          accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1',
+        },
+      );
+      if (list.kind !== 'PartialObjectMetadataList')
+        throw new KubeApiError(
+          406,
+          'NotAcceptable',
+          `the API server answered ${String(list.kind)} instead of PartialObjectMetadataList; Secret names are only read as metadata`,
+          objectPath('Secret', namespace),
+        );
       return list.items.map((item) => item.metadata.name);
     },
     async identity() {

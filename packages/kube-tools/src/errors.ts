@@ -51,12 +51,13 @@ export class KubeApiError extends OpsError {
 
 /** The object changed since it was planned: nothing was written; plan again. */
 export class DriftError extends OpsError {
-  constructor(target: string, planned: string, live: string | null) {
+  /** `planned`/`live`: resourceVersions (audit trail); `changed`: the guarded path that moved. */
+  constructor(target: string, planned: string, live: string | null, changed?: string) {
     super(
       KubeErrorCode.TargetDrifted,
-      `${target} changed since it was planned (resourceVersion ${planned}, now ${live ?? 'gone'}); ` +
+      `${target} changed since it was planned (${changed ? `${changed} differs; ` : ''}resourceVersion ${planned}, now ${live ?? 'gone'}); ` +
         'nothing was written — plan again against the current state',
-      { details: { target, planned, live } },
+      { details: { target, planned, live, ...(changed ? { changed } : {}) } },
     );
   }
 }

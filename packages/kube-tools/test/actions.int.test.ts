@@ -11,7 +11,7 @@ import {
 } from '../src/mod.ts';
 import type { KubeObject, PlannedStep } from '../src/mod.ts';
 import { NS, seedShop } from './helpers/seed.ts';
-import { startSimEnv } from './helpers/sim.ts';
+import { setStatus, startSimEnv } from './helpers/sim.ts';
 import type { SimEnv } from './helpers/sim.ts';
 
 let env: SimEnv;
@@ -135,6 +135,23 @@ const CASES: Case[] = [
     name: 'web',
     applied: (o) => o.spec.template.spec.tolerations,
     expected: [{ key: 'dedicated', operator: 'Equal', value: 'web', effect: 'NoSchedule' }],
+  },
+  {
+    action: 'SetImagePullSecrets',
+    args: { ...D, secrets: ['registry-pull'] },
+    kind: 'Deployment',
+    name: 'web',
+    applied: (o) => o.spec.template.spec.imagePullSecrets,
+    expected: [{ name: 'registry-pull' }],
+    restoredDefault: [],
+  },
+  {
+    action: 'SetConfigMapVolume',
+    args: { ...D, volume: 'config', configMap: 'web-config-v2' },
+    kind: 'Deployment',
+    name: 'web',
+    applied: (o) => o.spec.template.spec.volumes[0].configMap.name,
+    expected: 'web-config-v2',
   },
   {
     action: 'RolloutUndo',
@@ -272,19 +289,89 @@ describe.each(CASES)('$action', (c) => {
     expect(c.applied(restored)).toEqual(expectedBack);
   });
 
-  it('refuses to write when the target changed after planning (DriftError, no write)', async () => {
+  it('refuses to write when the desired state changed after planning (DriftError, no write)', async () => {
     const step = await planStep(c.action, c.driftArgs ?? c.args, env.cluster);
-    // Someone else changes the object in between.
-    await env.cluster.patch(c.kind, c.ns === null ? null : NS, c.name, {
+    // Someone else changes the target's spec in between.
+    const ns = c.ns === null ? null : NS;
+    const live = await get(c.kind, c.name, ns);
+    await env.cluster.patch(c.kind, ns, c.name, {
       type: 'merge',
-      body: { metadata: { labels: { touched: String(Date.now()) } } },
+      body: { spec: SPEC_TWEAK[c.kind]!(live) },
     });
     const mark = env.sim.audit.entries().length;
     const error = await applyStep(step, env.cluster).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DriftError);
     expect((error as DriftError).code).toBe('OPS_ERR_TARGET_DRIFTED');
+    // The planned resourceVersion stays in the audit trail: expected vs actual.
+    expect((error as DriftError).details).toMatchObject({
+      planned: step.target.resourceVersion,
+      live: expect.not.stringMatching(`^${step.target.resourceVersion}$`),
+    });
     expect(writesSince(mark)).toEqual([]);
     expect(await isApplied(step, env.cluster)).toBe(false);
+    // Put the spec back for the cases that follow.
+    await env.cluster.patch(c.kind, ns, c.name, {
+      type: 'json',
+      body: [{ op: 'replace', path: '/spec', value: live.spec }],
+    });
+  });
+});
+
+/** A harmless spec change per target kind, standing for "someone else edited the object". */
+const SPEC_TWEAK: Record<string, (o: KubeObject) => Record<string, unknown>> = {
+  Deployment: (o) => ({ revisionHistoryLimit: Number(o.spec.revisionHistoryLimit ?? 10) + 1 }),
+  Service: (o) => ({ publishNotReadyAddresses: !o.spec.publishNotReadyAddresses }),
+  NetworkPolicy: (o) => ({
+    podSelector: { matchLabels: { ...o.spec.podSelector?.matchLabels, touched: 'yes' } },
+  }),
+  ResourceQuota: (o) => ({ hard: { ...o.spec.hard, 'count/configmaps': '999' } }),
+  Node: (o) => ({
+    taints: [...(o.spec.taints ?? []), { key: 'opsloop.test/touched', effect: 'PreferNoSchedule' }],
+  }),
+  CronJob: (o) => ({ startingDeadlineSeconds: Number(o.spec.startingDeadlineSeconds ?? 100) + 1 }),
+};
+
+describe('drift guard and status churn', () => {
+  it('a status-only or metadata-only change since planning does not invalidate the plan', async () => {
+    const plans = [
+      {
+        action: 'ScaleWorkload',
+        args: { ...D, replicas: 4 },
+        kind: 'Deployment',
+        name: 'web',
+        ns: NS,
+      },
+      { action: 'CordonNode', args: { name: 'node-1' }, kind: 'Node', name: 'node-1', ns: null },
+    ];
+    for (const p of plans) {
+      const step = await planStep(p.action, p.args, env.cluster);
+      const live = await get(p.kind, p.name, p.ns);
+      // A controller writes status (a Deployment's conditions, a Node's heartbeat) and labels.
+      await setStatus(env.cluster, live, {
+        ...live.status,
+        conditions: [
+          ...((live.status?.conditions as unknown[]) ?? []),
+          {
+            type: 'OpsloopTestHeartbeat',
+            status: 'True',
+            lastHeartbeatTime: new Date().toISOString(),
+          },
+        ],
+      });
+      await env.cluster.patch(p.kind, p.ns, p.name, {
+        type: 'merge',
+        body: { metadata: { labels: { touched: String(Date.now()) } } },
+      });
+      expect((await get(p.kind, p.name, p.ns)).metadata.resourceVersion).not.toBe(
+        step.target.resourceVersion,
+      );
+      const mark = env.sim.audit.entries().length;
+      await applyStep(step, env.cluster);
+      expect(writesSince(mark)).toHaveLength(1);
+      expect(await isApplied(step, env.cluster)).toBe(true);
+      const undo = inverseOf(step)!;
+      await applyStep(await planStep(undo.action, undo.args, env.cluster), env.cluster);
+    }
   });
 });
 
@@ -337,6 +424,48 @@ describe('catalog coverage and guards', () => {
     const resume = await planStep('ResumeCronJob', { namespace: NS, name: 'nightly' }, env.cluster);
     await applyStep(resume, env.cluster);
     expect((await get('CronJob', 'nightly')).spec.suspend).toBe(false);
+  });
+});
+
+describe('SetImagePullSecrets', () => {
+  it('references only an existing Secret of type dockerconfigjson, read as metadata only', async () => {
+    for (const secrets of [['app-settings'], ['no-such-secret']]) {
+      const error = await planStep('SetImagePullSecrets', { ...D, secrets }, env.cluster).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(PreconditionError);
+      expect((error as Error).message).toMatch(/registry secrets there: registry-pull/);
+    }
+    const mark = env.sim.audit.entries().length;
+    const step = await planStep(
+      'SetImagePullSecrets',
+      { ...D, secrets: ['registry-pull'] },
+      env.cluster,
+    );
+    // Planning wrote nothing to Secrets (the audit log records writes), and no credential
+    // reached the plan (the Secret list is asked for as PartialObjectMetadataList).
+    expect(writesSince(mark).filter((e) => e.resource === 'secrets')).toEqual([]);
+    expect(JSON.stringify(step)).not.toMatch(/auths|bm90LWE/);
+  });
+});
+
+describe('SetConfigMapVolume', () => {
+  it('points a volume only at an existing ConfigMap that holds the mounted keys', async () => {
+    for (const [configMap, why] of [
+      ['no-such-config', /no ConfigMap no-such-config/],
+      ['web-config-old', /lacks the key\(s\) web.conf/],
+    ] as const) {
+      await expect(
+        planStep('SetConfigMapVolume', { ...D, volume: 'config', configMap }, env.cluster),
+      ).rejects.toThrow(why);
+    }
+    await expect(
+      planStep(
+        'SetConfigMapVolume',
+        { ...D, volume: 'data', configMap: 'web-config-v2' },
+        env.cluster,
+      ),
+    ).rejects.toBeInstanceOf(PreconditionError);
   });
 });
 

@@ -51,6 +51,19 @@ export const VALID_ARGS: Record<string, Record<string, unknown>> = {
     name: 'web',
     tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'web', effect: 'NoSchedule' }],
   },
+  SetImagePullSecrets: {
+    namespace: 'shop',
+    kind: 'Deployment',
+    name: 'web',
+    secrets: ['registry-pull'],
+  },
+  SetConfigMapVolume: {
+    namespace: 'shop',
+    kind: 'Deployment',
+    name: 'web',
+    volume: 'config',
+    configMap: 'web-config-v2',
+  },
   AddNetworkPolicyRule: {
     namespace: 'shop',
     name: 'web-policy',

@@ -258,14 +258,28 @@ describe('secret names without values', () => {
     await cluster.secretKeys(NS);
     // The full list carries the data; the metadata list does not.
     expect(metadataOnly).toBeLessThan(cluster.stats().bytesRead);
-    const raw = await cluster.request<{ kind: string; items: { data?: unknown }[] }>(
+    type Partial = { apiVersion: string; kind: string; metadata: { name: string } };
+    const raw = await cluster.request<Partial & { items: (Partial & { data?: unknown })[] }>(
       'GET',
       `/api/v1/namespaces/${NS}/secrets`,
-      {
-        accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1',
-      },
+      { accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1' },
     );
-    expect(raw.kind).toBe('PartialObjectMetadataList');
-    expect(raw.items.every((i) => i.data === undefined)).toBe(true);
+    expect(raw).toMatchObject({ apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadataList' });
+    expect(raw.items.map((i) => Object.keys(i).sort())).toEqual([
+      ['apiVersion', 'kind', 'metadata'],
+    ]);
+    expect(raw.items[0]).toMatchObject({
+      apiVersion: 'meta.k8s.io/v1',
+      kind: 'PartialObjectMetadata',
+      metadata: { name: 'db', namespace: NS },
+    });
+    // One object, as a get with as=PartialObjectMetadata.
+    const one = await cluster.request<Partial & Record<string, unknown>>(
+      'GET',
+      `/api/v1/namespaces/${NS}/secrets/db`,
+      { accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1' },
+    );
+    expect(Object.keys(one).sort()).toEqual(['apiVersion', 'kind', 'metadata']);
+    expect(one).toMatchObject({ kind: 'PartialObjectMetadata', metadata: { name: 'db' } });
   });
 });

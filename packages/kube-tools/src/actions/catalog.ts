@@ -18,6 +18,8 @@ import {
   PatchServiceSelector,
   UpdateResourceQuota,
 } from './service.ts';
+import { SetConfigMapVolume } from './config-volume.ts';
+import { SetImagePullSecrets } from './pull-secrets.ts';
 import type { ActionDefinition, PlannedStep, Policy } from './types.ts';
 import { DEFAULT_POLICY } from './types.ts';
 import { RolloutRestart, RolloutUndo, ScaleWorkload, SetImage } from './workload.ts';
@@ -34,6 +36,8 @@ const ALL = [
   SetProbe,
   SetNodeSelector,
   SetTolerations,
+  SetImagePullSecrets,
+  SetConfigMapVolume,
   AddNetworkPolicyRule,
   UpdateResourceQuota,
   CordonNode,
@@ -75,7 +79,7 @@ export function planStep(
   return planAction(getAction(name), args, cluster, policy);
 }
 
-/** Write exactly what the step says, guarded by its planned resourceVersion. */
+/** Write exactly what the step says, guarded by the planned desired state (guard.ts). */
 export async function applyStep(step: PlannedStep, cluster: Cluster): Promise<void> {
   const action = getAction(step.action);
   if (action.custom) await action.custom.apply(step, cluster);

@@ -13,6 +13,7 @@ import type { JsonPatchOp } from '../json-pointer.ts';
 import { kindInfo } from '../kinds.ts';
 import { refString } from '../types.ts';
 import type { KubeObject } from '../types.ts';
+import { failedGuard, guardOps } from './guard.ts';
 import { DEFAULT_POLICY, FIELD_MANAGER } from './types.ts';
 import type { ActionDefinition, PlannedStep, Policy } from './types.ts';
 
@@ -53,11 +54,10 @@ export async function readTarget(
   return live;
 }
 
-/** Read the target, compute the change, dry-run it on the server, return the step. */
 /**
- * Plan against a fresh read. A controller may update the object (its status) between our
- * read and the dry run, which the resourceVersion test then refuses; such a plan is simply
- * recomputed from a new read, a few times at most.
+ * Read the target, compute the change, dry-run it on the server, return the step. Someone
+ * may change the target's desired state between our read and the dry run, which the guard
+ * then refuses; such a plan is simply recomputed from a new read, a few times at most.
  */
 export async function planAction<A>(
   action: ActionDefinition<A>,
@@ -72,7 +72,7 @@ export async function planAction<A>(
       const raced =
         error instanceof KubeApiError &&
         (error.status === 409 || error.status === 422) &&
-        /resourceVersion/.test(error.message);
+        /testing value|resourceVersion/.test(error.message);
       if (!raced || attempt >= 4) throw error;
     }
   }
@@ -112,7 +112,7 @@ async function planActionOnce<A>(
       `${refString(ref)} already has the requested state; nothing to change`,
     );
   }
-  const body = [guardOp(target.resourceVersion), ...change.ops];
+  const body = [...guardOps(live, change.ops), ...change.ops];
   const dryRun = await cluster.patch(
     ref.kind,
     ref.namespace,
@@ -142,13 +142,9 @@ async function planActionOnce<A>(
   };
 }
 
-export function guardOp(resourceVersion: string): JsonPatchOp {
-  return { op: 'test', path: '/metadata/resourceVersion', value: resourceVersion };
-}
-
 /**
- * Apply exactly the planned patch. The JSON patch starts with a `test` of the planned
- * resourceVersion, so the server itself refuses the write if anything changed since.
+ * Apply exactly the planned patch. The JSON patch starts with the drift guard's `test` ops
+ * (guard.ts), so the server itself refuses the write if the desired state changed since.
  */
 export async function applyPlannedPatch(step: PlannedStep, cluster: Cluster): Promise<KubeObject> {
   const { target } = step;
@@ -160,9 +156,16 @@ export async function applyPlannedPatch(step: PlannedStep, cluster: Cluster): Pr
   } catch (error) {
     if (error instanceof KubeApiError && [404, 409, 422].includes(error.status)) {
       const live = await cluster.get(target.kind, target.namespace, target.name);
-      const liveVersion = live?.metadata.resourceVersion ?? null;
-      if (liveVersion !== target.resourceVersion)
-        throw new DriftError(refString(target), target.resourceVersion, liveVersion);
+      const failed = live
+        ? failedGuard(live, step.patch.body as unknown as JsonPatchOp[])
+        : '(object gone)';
+      if (failed)
+        throw new DriftError(
+          refString(target),
+          target.resourceVersion,
+          live?.metadata.resourceVersion ?? null,
+          failed,
+        );
     }
     throw error;
   }

@@ -4,7 +4,8 @@ import { KubeApiError, PreconditionError } from '../errors.ts';
 import { setOps } from '../json-pointer.ts';
 import type { KubeObject } from '../types.ts';
 import { Name } from '../validation.ts';
-import { applyPlannedPatch, guardOp } from './engine.ts';
+import { applyPlannedPatch } from './engine.ts';
+import { guardOps } from './guard.ts';
 import type { ActionDefinition, PlannedStep } from './types.ts';
 import { FIELD_MANAGER } from './types.ts';
 
@@ -80,7 +81,7 @@ async function podStillThere(cluster: Cluster, pod: PodKey): Promise<boolean> {
 }
 
 /**
- * Drain = cordon (guarded by the planned resourceVersion) + one Eviction per pod that was
+ * Drain = cordon (guarded like every single patch, see guard.ts) + one Eviction per pod that was
  * on the node at planning time. Evictions go through the API server's eviction endpoint,
  * so PodDisruptionBudgets are enforced by the server; a refused eviction (429) is retried
  * until the timeout and never replaced by a plain delete. Each eviction names the pod's
@@ -127,7 +128,7 @@ export const DrainNode: ActionDefinition<z.infer<typeof DrainArgs>> = {
           'Node',
           null,
           args.name,
-          { type: 'json', body: [guardOp(rv), ...ops] },
+          { type: 'json', body: [...guardOps(live, ops), ...ops] },
           { dryRun: true, fieldManager: FIELD_MANAGER },
         );
       const blocked: string[] = [];
@@ -154,7 +155,7 @@ export const DrainNode: ActionDefinition<z.infer<typeof DrainArgs>> = {
           name: args.name,
           resourceVersion: rv,
         },
-        patch: { type: 'json', body: [guardOp(rv), ...ops] as never },
+        patch: { type: 'json', body: [...guardOps(live, ops), ...ops] as never },
         diff: [
           { path: 'spec.unschedulable', before: live.spec?.unschedulable ?? false, after: true },
           {

@@ -26,7 +26,7 @@ export interface TargetRef {
 
 /** What a single-patch action computes from the live object. */
 export interface Change {
-  /** add/replace ops; the engine prepends the resourceVersion `test`. */
+  /** add/replace ops; the engine prepends the drift guard's `test` ops (guard.ts). */
   ops: JsonPatchOp[];
   summary: string;
   risk?: Risk;

@@ -18,6 +18,8 @@ type Ref = {
   optional?: boolean;
   /** Set for env[].valueFrom references: the container and variable that hold it. */
   env?: { container: string; variable: string };
+  /** Set for a plain ConfigMap volume: its name and the keys its `items` select. */
+  volume?: { name: string; keys: string[] };
 };
 
 /** Every Secret/ConfigMap a pod spec refers to (env, envFrom, volumes, projected sources). */
@@ -47,7 +49,15 @@ export function podRefs(pod: KubeObject): Ref[] {
     if (v.secret)
       refs.push({ kind: 'Secret', name: v.secret.secretName, optional: v.secret.optional });
     if (v.configMap)
-      refs.push({ kind: 'ConfigMap', name: v.configMap.name, optional: v.configMap.optional });
+      refs.push({
+        kind: 'ConfigMap',
+        name: v.configMap.name,
+        optional: v.configMap.optional,
+        volume: {
+          name: v.name,
+          keys: (v.configMap.items ?? []).map((i: { key: string }) => i.key),
+        },
+      });
     for (const src of v.projected?.sources ?? []) {
       if (src.secret)
         refs.push({ kind: 'Secret', name: src.secret.name, optional: src.secret.optional });
@@ -62,10 +72,9 @@ export function podRefs(pod: KubeObject): Ref[] {
   return refs;
 }
 
-/**
- * A pod that refers to a Secret/ConfigMap (or a key of one) that does not exist. The fix
- * is always a value only a person has: Opsloop names exactly what is missing.
- */
+// A pod that refers to a Secret/ConfigMap (or a key of one) that does not exist. Opsloop
+// names exactly what is missing; it only repoints a reference at an object or key that
+// exists under a near-identical name, and never creates one or writes a value.
 /** Same name once case and separators are ignored ("stripe-api-key" ~ "stripe_api_key"), or a 1–2 letter typo. */
 function near(wanted: string, candidates: string[]): string | undefined {
   const norm = (x: string) => x.toLowerCase().replace(/[-_.]/g, '');
@@ -100,6 +109,7 @@ function referenceFix(
   code: string,
   pool: Map<string, string[]>,
 ): Remediation[] {
+  if (ref.volume && code === 'CONFIGMAP_MISSING') return volumeFix(owner, ref, ref.volume, pool);
   if (!ref.env || !isWorkloadKind(owner.kind)) return [];
   const keys = pool.get(ref.name);
   const refKey = ref.kind === 'Secret' ? 'secretKeyRef' : 'configMapKeyRef';
@@ -130,6 +140,36 @@ function referenceFix(
       },
       confidence: 0.7,
       reasoning: `${ref.env.variable} refers to ${ref.kind} ${ref.name} key "${ref.key}", which does not exist; ${ref.kind} ${target.name} has key "${target.key}", the same name up to case, separators or a typo`,
+    },
+  ];
+}
+
+/**
+ * A ConfigMap volume naming a ConfigMap that does not exist, when exactly one existing
+ * ConfigMap has a near-identical name and every key the volume selects: repoint the volume
+ * (SetConfigMapVolume). Nothing is created, so the content is still the cluster's own.
+ */
+function volumeFix(
+  owner: KubeObject,
+  ref: Ref,
+  volume: { name: string; keys: string[] },
+  pool: Map<string, string[]>,
+): Remediation[] {
+  if (!isWorkloadKind(owner.kind)) return [];
+  const name = near(ref.name, [...pool.keys()]);
+  if (!name || !volume.keys.every((k) => pool.get(name)!.includes(k))) return [];
+  return [
+    {
+      action: 'SetConfigMapVolume',
+      args: {
+        namespace: owner.metadata.namespace,
+        kind: owner.kind,
+        name: owner.metadata.name,
+        volume: volume.name,
+        configMap: name,
+      },
+      confidence: 0.6,
+      reasoning: `volume ${volume.name} mounts ConfigMap ${ref.name}, which does not exist; ConfigMap ${name} exists under a near-identical name (keys: ${pool.get(name)!.join(', ') || 'none'}). Check that its content is what the workload expects`,
     },
   ];
 }

@@ -1,3 +1,4 @@
+import { PULL_SECRET_TYPE } from '../actions/pull-secrets.ts';
 import { quote } from '../redact.ts';
 import type { KubeObject } from '../types.ts';
 import {
@@ -83,17 +84,46 @@ function siblingImageFix(
   ];
 }
 
-/** Names an existing registry secret the pods do not use, if there is one; never guesses credentials. */
-function pullSecretHint(s: Snapshot, image: string, used: string[]): string {
-  const registry = s.secrets.filter(
-    (x) =>
-      (x.type === 'kubernetes.io/dockerconfigjson' || x.type === 'kubernetes.io/dockercfg') &&
-      !used.includes(x.name),
+function unusedRegistrySecrets(s: Snapshot, used: string[]): string[] {
+  return s.secrets
+    .filter((x) => x.type === PULL_SECRET_TYPE && !used.includes(x.name))
+    .map((x) => x.name);
+}
+
+/**
+ * Exactly one registry secret (type dockerconfigjson) exists that the pods do not use: propose
+ * referencing it, by name. With several, which one holds the credentials for this registry
+ * is a person's call (Opsloop never reads a Secret's value to find out); with none, a person
+ * must provide credentials.
+ */
+function pullSecretFix(s: Snapshot, owner: KubeObject, image: string): Remediation[] {
+  if (!isWorkloadKind(owner.kind)) return [];
+  const current = ((owner.spec?.template?.spec?.imagePullSecrets ?? []) as { name: string }[]).map(
+    (ref) => ref.name,
   );
+  const candidates = unusedRegistrySecrets(s, current);
+  if (candidates.length !== 1) return [];
+  return [
+    {
+      action: 'SetImagePullSecrets',
+      args: {
+        namespace: owner.metadata.namespace,
+        kind: owner.kind,
+        name: owner.metadata.name,
+        secrets: [...current, candidates[0]!],
+      },
+      confidence: 0.7,
+      reasoning: `${candidates[0]} is the only registry secret (${PULL_SECRET_TYPE}) in ${s.namespace} and the pods do not reference it; whether it holds credentials for ${repository(image)} cannot be checked without reading it, which Opsloop never does`,
+    },
+  ];
+}
+
+function pullSecretHint(s: Snapshot, image: string, used: string[]): string {
+  const registry = unusedRegistrySecrets(s, used);
   if (registry.length) {
-    return `Registry secret(s) ${registry.map((x) => x.name).join(', ')} exist in ${s.namespace} but the pods do not use them: a person who knows which holds the credentials for ${repository(image)} should add it to the pod template's imagePullSecrets or to the ServiceAccount (no catalog action edits imagePullSecrets).`;
+    return `Registry secrets ${registry.join(', ')} exist in ${s.namespace} but the pods do not use them: a person who knows which one holds the credentials for ${repository(image)} should choose it (SetImagePullSecrets can then reference it), or reference it on the ServiceAccount.`;
   }
-  return `Provide registry credentials: create a docker-registry Secret in ${s.namespace} for ${repository(image)} and reference it in imagePullSecrets or on the ServiceAccount. Opsloop never invents credentials.`;
+  return `Provide registry credentials: create a Secret of type ${PULL_SECRET_TYPE} in ${s.namespace} for ${repository(image)} and reference it in imagePullSecrets or on the ServiceAccount. Opsloop never invents credentials.`;
 }
 
 export const imagePullAnalyzer: Analyzer = {
@@ -130,14 +160,15 @@ export const imagePullAnalyzer: Analyzer = {
         evidence.push(`status message: ${quote(first.status.state.waiting.message)}`);
       if (AUTH.test(messages)) {
         evidence.push(`imagePullSecrets: ${pullSecrets.length ? pullSecrets.join(', ') : 'none'}`);
+        const fix = pullSecrets.length ? [] : pullSecretFix(s, owner, image);
         findings.push({
           code: 'IMAGE_PULL_UNAUTHORIZED',
           severity: 'error',
           object: objectOf(owner),
           evidence,
           explanation: `The registry refuses to serve ${image} without credentials${pullSecrets.length ? ' that work' : ''}. The pod has ${pullSecrets.length ? 'pull secrets, but the registry rejects them' : 'no imagePullSecrets'}.`,
-          remediations: [],
-          humanAction: pullSecretHint(s, image, pullSecrets),
+          remediations: fix,
+          ...(fix.length ? {} : { humanAction: pullSecretHint(s, image, pullSecrets) }),
         });
         continue;
       }

@@ -9,6 +9,7 @@ import {
   isWorkloadKind,
   topOwner,
 } from './helpers.ts';
+import { smallerRequestFix } from './smaller-request.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { Analyzer, Finding, Remediation } from './types.ts';
 import { objectOf } from './types.ts';
@@ -136,6 +137,7 @@ export const schedulingAnalyzer: Analyzer = {
           (c: { name: string; resources?: { requests?: unknown } }) =>
             `${c.name}: ${JSON.stringify(c.resources?.requests ?? {})}`,
         );
+        const fix = workload ? smallerRequestFix(s, owner, msg) : [];
         findings.push({
           code: 'INSUFFICIENT_RESOURCES',
           severity: 'error',
@@ -143,9 +145,13 @@ export const schedulingAnalyzer: Analyzer = {
           evidence: [...evidence, `requests: ${quote(requests.join('; '))}`],
           explanation:
             'No node has enough free capacity for what the pod requests, so it stays Pending.',
-          remediations: [],
-          humanAction:
-            'Decide between adding node capacity and lowering the requests (only someone who knows the workload can size it); Opsloop proposes neither blindly.',
+          remediations: fix,
+          ...(fix.length
+            ? {}
+            : {
+                humanAction:
+                  'Decide between adding node capacity and lowering the requests (only someone who knows the workload can size it); no smaller request fits the nodes measured, so Opsloop proposes neither.',
+              }),
         });
         continue;
       }

@@ -2,6 +2,8 @@ import type { Cluster } from '../cluster.ts';
 import { KubeApiError } from '../errors.ts';
 import { redact, tailBound } from '../redact.ts';
 import type { KubeObject } from '../types.ts';
+import { loadNodeRoom } from './node-room.ts';
+import type { NodeRoom } from './node-room.ts';
 
 /**
  * Everything the analyzers look at for one namespace, fetched once. Analyzers are pure
@@ -42,6 +44,8 @@ export interface Snapshot {
   webhooks: KubeObject[];
   /** Nodes carrying a label key that an unschedulable pod's nodeSelector asks for (bounded). */
   selectorNodes: KubeObject[];
+  /** Free cpu/memory of nodes a pod Pending for lack of them could use (empty otherwise). */
+  nodeRoom: NodeRoom[];
   /** Node names the pods reference that do not exist. */
   missingNodes: string[];
   /** Redacted previous-container log tails, keyed `pod/container`. */
@@ -134,9 +138,10 @@ export async function loadSnapshot(
   const fetched = await Promise.all(nodeNames.map((name) => cluster.get('Node', null, name)));
   const nodes = fetched.filter((n): n is KubeObject => n !== null);
   const missingNodes = nodeNames.filter((_, i) => fetched[i] === null);
-  const [logs, selectorNodes] = await Promise.all([
+  const [logs, selectorNodes, nodeRoom] = await Promise.all([
     loadCrashLogs(cluster, namespace, lists.pods),
     loadSelectorNodes(cluster, lists.pods),
+    loadNodeRoom(cluster, lists.pods),
   ]);
   return {
     namespace,
@@ -147,6 +152,7 @@ export async function loadSnapshot(
     secrets,
     nodes,
     selectorNodes,
+    nodeRoom,
     missingNodes,
     logs,
   };
@@ -294,6 +300,7 @@ export function emptySnapshot(namespace: string): Snapshot {
     secrets: [],
     webhooks: [],
     selectorNodes: [],
+    nodeRoom: [],
     missingNodes: [],
     logs: {},
   };

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { DriftError, analyzeSnapshot, applyStep, loadSnapshot, planStep } from '../../src/mod.ts';
+import { analyzeSnapshot, applyStep, loadSnapshot, planStep } from '../../src/mod.ts';
 import type { Finding } from '../../src/mod.ts';
 import type { ScenarioEnv } from './scenario.ts';
 
@@ -58,7 +58,7 @@ export const EXPECTED: Record<string, Expectation> = {
     code: 'INSUFFICIENT_RESOURCES',
     kind: 'Deployment',
     name: 'forecast-model',
-    fix: null,
+    fix: 'SetContainerResources',
   },
   'liveness-probe-wrong-port': {
     code: 'PROBE_WRONG_PORT',
@@ -70,7 +70,7 @@ export const EXPECTED: Record<string, Expectation> = {
     code: 'CONFIGMAP_MISSING',
     kind: 'Deployment',
     name: 'notification-worker',
-    fix: null,
+    fix: 'SetConfigMapVolume',
   },
   'missing-required-env': {
     code: 'CONTAINER_MISSING_ENV',
@@ -118,7 +118,7 @@ export const EXPECTED: Record<string, Expectation> = {
     code: 'IMAGE_PULL_UNAUTHORIZED',
     kind: 'Deployment',
     name: 'checkout-api',
-    fix: null,
+    fix: 'SetImagePullSecrets',
   },
   'pvc-missing-storageclass': {
     code: 'PVC_STORAGECLASS_MISSING',
@@ -203,17 +203,9 @@ export async function diagnoseAndFix(env: ScenarioEnv): Promise<Finding[]> {
   }
   const top = finding.remediations[0]!;
   expect(top.action).toBe(e.fix);
-  // Controllers keep updating status; if the target moved between plan and apply the
-  // executor would refuse (DriftError) and plan again — as this does, at most twice more.
-  for (let attempt = 1; ; attempt += 1) {
-    const step = await planStep(top.action, top.args, env.cluster);
-    try {
-      await applyStep(step, env.cluster);
-      break;
-    } catch (error) {
-      if (!(error instanceof DriftError) || attempt >= 3) throw error;
-    }
-  }
+  // Controllers keep writing status meanwhile; the drift guard (desired state) lets it apply.
+  const step = await planStep(top.action, top.args, env.cluster);
+  await applyStep(step, env.cluster);
   const result = await env.waitSolved(60_000);
   expect(result.ok, `${env.name} not solved after ${top.action}: ${result.report}`).toBe(true);
   return all;

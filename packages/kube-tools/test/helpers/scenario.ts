@@ -1,16 +1,14 @@
 /**
- * Runs one kube-sim library scenario with its controllers, and gives the tests a client
- * that reaches it only through a kubeconfig, like `opsloop diagnose` does.
+ * Runs one kube-sim library scenario on the whole simulated cluster (kube-sim's own
+ * controllers, scheduler and kubelets, on the sim's one clock, which also stamps object
+ * times), and gives the tests a client that reaches it only through a kubeconfig, like
+ * `opsloop diagnose` does.
  */
-// Needs @opsloop/kube-sim's entry to export the simulation (controllers, clock, scenarios);
-// see the kube-tools report.
 import {
   applyScenario,
-  createClock,
   evaluateScenario,
   imageBehaviorsFor,
   loadScenario,
-  startControllers,
   startKubeSim,
 } from '@opsloop/kube-sim';
 import type { KubeSim } from '@opsloop/kube-sim';
@@ -32,14 +30,10 @@ export interface ScenarioEnv {
 
 export async function runScenario(name: string, speed = SPEED): Promise<ScenarioEnv> {
   const scenario = loadScenario(name);
-  // The test starts the controllers itself, with the scenario's image behaviours.
-  const sim = await startKubeSim({ port: 0, speed, controllers: false });
-  const clock = createClock(speed);
-  const behaviors = imageBehaviorsFor(sim);
-  behaviors.push(...scenario.imageBehaviors);
-  const controllers = startControllers(sim.api, clock, { imageBehaviors: () => behaviors });
-  sim.setHooks(controllers.hooks);
-  const applied = applyScenario(sim.api, scenario, clock);
+  const sim = await startKubeSim({ port: 0, speed });
+  // The kubelets read this registry; the scenario's image behaviours join it before any pod runs.
+  imageBehaviorsFor(sim).push(...scenario.imageBehaviors);
+  const applied = applyScenario(sim.api, scenario, sim.clock);
   const cluster = await connectCluster({ kubeconfigText: sim.kubeconfig() });
   // The scenario's own yardstick, observed through the API server's service proxy.
   const proxy = async (ns: string, service: string, port: number | string, path: string) => {
@@ -79,7 +73,6 @@ export async function runScenario(name: string, speed = SPEED): Promise<Scenario
       return last;
     },
     async stop() {
-      controllers.stop();
       // Later scenario stages may still be waiting for the cluster to settle; they end with the sim.
       applied.catch(() => undefined);
       await sim.stop();

@@ -15,6 +15,13 @@ const template = (image: string) => ({
         resources: { requests: { cpu: '100m', memory: '128Mi' } },
         readinessProbe: { httpGet: { path: '/health', port: 8080 }, periodSeconds: 5 },
         livenessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 10 },
+        volumeMounts: [{ name: 'config', mountPath: '/etc/web' }],
+      },
+    ],
+    volumes: [
+      {
+        name: 'config',
+        configMap: { name: 'web-config', items: [{ key: 'web.conf', path: 'web.conf' }] },
       },
     ],
   },
@@ -23,6 +30,33 @@ const template = (image: string) => ({
 /** The objects every action test works on, created through the API (no controllers run). */
 export async function seedShop(cluster: Cluster): Promise<Record<string, KubeObject>> {
   await create(cluster, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+  // ConfigMaps SetConfigMapVolume may switch between (web-config-old lacks the mounted key).
+  for (const [name, key] of [
+    ['web-config', 'web.conf'],
+    ['web-config-v2', 'web.conf'],
+    ['web-config-old', 'legacy.conf'],
+  ] as const)
+    await create(cluster, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, namespace: NS },
+      data: { [key]: 'listen 8080\n' },
+    });
+  // A registry secret SetImagePullSecrets may reference, and an Opaque one it must refuse.
+  await create(cluster, {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'registry-pull', namespace: NS },
+    type: 'kubernetes.io/dockerconfigjson',
+    data: { '.dockerconfigjson': Buffer.from('{"auths":{}}').toString('base64') },
+  });
+  await create(cluster, {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'app-settings', namespace: NS },
+    type: 'Opaque',
+    data: { token: Buffer.from('not-a-registry-credential').toString('base64') },
+  });
   const deployment = await create(cluster, {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
