@@ -5,6 +5,7 @@
  */
 import type { DependencySpec, ImageBehaviorSpec } from './image-behavior.ts';
 import type { ImageRef } from './image-ref.ts';
+import { BUSYBOX_APPLETS } from './catalog-tags.ts';
 
 export interface HttpBehavior {
   /** Exact path → status code. */
@@ -57,62 +58,19 @@ export interface ResolvedImage {
 
 export const SHELLS = ['sh', 'ash', 'bash', 'dash'];
 
-/** Busybox applets and coreutils the shell can run; never a server process. */
+/** Shells, busybox applets and the usual tools a shell can run; never a server process. */
 export const UTILITIES = [
-  ...SHELLS,
-  'echo',
-  'sleep',
-  'cat',
-  'env',
-  'printenv',
-  'hostname',
-  'ls',
-  'true',
-  'false',
-  'wget',
-  'nslookup',
-  'curl',
-  'nc',
-  'ping',
-  'date',
-  'id',
-  'whoami',
-  'grep',
-  'head',
-  'tail',
-  'wc',
-  'ps',
-  'top',
-  'mkdir',
-  'touch',
-  'rm',
-  'cp',
-  'mv',
-  'sed',
-  'awk',
-  'tr',
-  'uname',
-  'df',
-  'du',
-  'free',
-  'ip',
-  'ifconfig',
-  'netstat',
-  'traceroute',
-  'telnet',
-  'vi',
-  'tee',
-  'sort',
-  'uniq',
-  'test',
-  '[',
-  'kill',
-  'dig',
-  'host',
-  'apk',
-  'apt-get',
-  'tini',
-  'dumb-init',
+  ...new Set([
+    ...SHELLS,
+    ...BUSYBOX_APPLETS,
+    'curl',
+    'dig',
+    'host',
+    'apk',
+    'apt-get',
+    'tini',
+    'dumb-init',
+  ]),
 ];
 
 /** Routes for a user `listen` entry: listed paths as given, everything else 404. */

@@ -4,6 +4,8 @@ import {
   arr,
   formatLabels,
   has,
+  listWithMore,
+  loadBalancerAddresses,
   num,
   obj,
   since,
@@ -11,16 +13,7 @@ import {
   strs,
   type Json,
 } from './format.ts';
-import { AGE, NAME, SELECTOR, type Printer } from './printer.ts';
-
-const name = (o: Json) => str(obj(o.metadata).name);
-const age = (o: Json, now: Date) => since(obj(o.metadata).creationTimestamp, now);
-
-function loadBalancerAddresses(status: Json): string[] {
-  return arr(obj(status.loadBalancer).ingress)
-    .map((i) => str(i.ip) || str(i.hostname))
-    .filter((a) => a !== '');
-}
+import { AGE, NAME, SELECTOR, ageCell, nameCell, type Printer } from './printer.ts';
 
 export function serviceExternalIP(service: Json): string {
   const spec = obj(service.spec);
@@ -63,12 +56,12 @@ export const servicePrinter: Printer = {
   row(o, now) {
     const spec = obj(o.spec);
     return [
-      name(o),
+      nameCell(o),
       str(spec.type) || 'ClusterIP',
       str(spec.clusterIP) || '<none>',
       serviceExternalIP(o),
       servicePorts(o),
-      age(o, now),
+      ageCell(o, now),
       formatLabels(spec.selector),
     ];
   },
@@ -87,8 +80,7 @@ export function formatEndpoints(endpoints: Json): string {
         list.push(ip.includes(':') ? `[${ip}]:${num(port.port)}` : `${ip}:${num(port.port)}`);
     }
   }
-  const shown = list.slice(0, 3).join(',');
-  return list.length > 3 ? `${shown} + ${list.length - 3} more...` : shown;
+  return listWithMore(list, 3, '');
 }
 
 export const endpointsPrinter: Printer = {
@@ -97,7 +89,7 @@ export const endpointsPrinter: Printer = {
     ['Endpoints', 'string', '', 0, 'Ready addresses and ports behind the service.'],
     AGE,
   ],
-  row: (o, now) => [name(o), formatEndpoints(o), age(o, now)],
+  row: (o, now) => [nameCell(o), formatEndpoints(o), ageCell(o, now)],
 };
 
 export function nodeStatus(node: Json): string {
@@ -143,10 +135,10 @@ export const nodePrinter: Printer = {
   row(o, now) {
     const info = obj(obj(o.status).nodeInfo);
     return [
-      name(o),
+      nameCell(o),
       nodeStatus(o),
       nodeRoles(o),
-      age(o, now),
+      ageCell(o, now),
       str(info.kubeletVersion),
       nodeAddress(o, 'InternalIP'),
       nodeAddress(o, 'ExternalIP'),
@@ -214,22 +206,22 @@ export const eventPrinter: Printer = {
       f.message.trim(),
       first,
       count,
-      name(e),
+      nameCell(e),
     ];
   },
 };
 
 export const namespacePrinter: Printer = {
   columns: [NAME, ['Status', 'string', '', 0, 'The status of the namespace'], AGE],
-  row: (o, now) => [name(o), str(obj(o.status).phase), age(o, now)],
+  row: (o, now) => [nameCell(o), str(obj(o.status).phase), ageCell(o, now)],
 };
 
 export const configMapPrinter: Printer = {
   columns: [NAME, ['Data', 'string', '', 0, 'Number of keys.'], AGE],
   row: (o, now) => [
-    name(o),
+    nameCell(o),
     Object.keys(obj(o.data)).length + Object.keys(obj(o.binaryData)).length,
-    age(o, now),
+    ageCell(o, now),
   ],
 };
 
@@ -240,12 +232,12 @@ export const secretPrinter: Printer = {
     ['Data', 'string', '', 0, 'Number of keys.'],
     AGE,
   ],
-  row: (o, now) => [name(o), str(o.type), Object.keys(obj(o.data)).length, age(o, now)],
+  row: (o, now) => [nameCell(o), str(o.type), Object.keys(obj(o.data)).length, ageCell(o, now)],
 };
 
 export const serviceAccountPrinter: Printer = {
   columns: [NAME, ['Secrets', 'string', '', 0, 'Number of secrets listed on the account.'], AGE],
-  row: (o, now) => [name(o), arr(o.secrets).length, age(o, now)],
+  row: (o, now) => [nameCell(o), arr(o.secrets).length, ageCell(o, now)],
 };
 
 export const pvcPrinter: Printer = {
@@ -267,14 +259,14 @@ export const pvcPrinter: Printer = {
     const bound = str(spec.volumeName) !== '';
     const annotations = obj(obj(o.metadata).annotations);
     return [
-      name(o),
+      nameCell(o),
       deleting ? 'Terminating' : str(status.phase),
       str(spec.volumeName),
       bound ? str(obj(status.capacity).storage) : '',
       bound ? accessModes(status.accessModes) : '',
       str(annotations['volume.beta.kubernetes.io/storage-class']) || str(spec.storageClassName),
       str(spec.volumeAttributesClassName) || '<unset>',
-      age(o, now),
+      ageCell(o, now),
       str(spec.volumeMode) || '<unset>',
     ];
   },
@@ -299,7 +291,7 @@ export const pvPrinter: Printer = {
     const status = obj(o.status);
     const claim = obj(spec.claimRef);
     return [
-      name(o),
+      nameCell(o),
       str(obj(spec.capacity).storage),
       accessModes(spec.accessModes),
       str(spec.persistentVolumeReclaimPolicy),
@@ -308,7 +300,7 @@ export const pvPrinter: Printer = {
       str(spec.storageClassName),
       str(spec.volumeAttributesClassName) || '<unset>',
       str(status.reason),
-      age(o, now),
+      ageCell(o, now),
       str(spec.volumeMode) || '<unset>',
     ];
   },
@@ -331,6 +323,6 @@ export const resourceQuotaPrinter: Printer = {
       const text = `${resource}: ${str(used[resource]) || '0'}/${str(hard[resource])}`;
       (resource.startsWith('limits.') ? limits : requests).push(text);
     }
-    return [name(o), requests.join(', '), limits.join(', '), age(o, now)];
+    return [nameCell(o), requests.join(', '), limits.join(', '), ageCell(o, now)];
   },
 };

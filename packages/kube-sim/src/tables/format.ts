@@ -26,6 +26,18 @@ export function has(value: unknown): boolean {
   return value !== undefined && value !== null;
 }
 
+/** Whether `status.conditions` holds a condition of this type with status "True". */
+export function conditionTrue(status: Json, type: string): boolean {
+  return arr(status.conditions).some((c) => str(c.type) === type && str(c.status) === 'True');
+}
+
+/** IPs (or hostnames) of `status.loadBalancer.ingress`, as Services and Ingresses report them. */
+export function loadBalancerAddresses(status: Json): string[] {
+  return arr(obj(status.loadBalancer).ingress)
+    .map((i) => str(i.ip) || str(i.hostname))
+    .filter((a) => a !== '');
+}
+
 /** kubectl's duration.HumanDuration: two significant units at most, coarser as it grows. */
 export function humanDuration(ms: number): string {
   const seconds = Math.trunc(ms / 1000);

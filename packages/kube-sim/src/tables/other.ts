@@ -1,9 +1,15 @@
 /** Printers of networking, storage, RBAC, discovery and coordination kinds. */
-import { arr, formatSelector, has, listWithMore, obj, since, str, type Json } from './format.ts';
-import { AGE, NAME, type Printer } from './printer.ts';
-
-const name = (o: Json) => str(obj(o.metadata).name);
-const age = (o: Json, now: Date) => since(obj(o.metadata).creationTimestamp, now);
+import {
+  arr,
+  formatSelector,
+  has,
+  listWithMore,
+  loadBalancerAddresses,
+  obj,
+  str,
+  type Json,
+} from './format.ts';
+import { AGE, NAME, ageCell, nameCell, type Printer } from './printer.ts';
 
 function ingressHosts(ingress: Json): string {
   const rules = arr(obj(ingress.spec).rules);
@@ -42,16 +48,13 @@ export const ingressPrinter: Printer = {
   ],
   row(o, now) {
     const spec = obj(o.spec);
-    const addresses = arr(obj(obj(o.status).loadBalancer).ingress)
-      .map((i) => str(i.ip) || str(i.hostname))
-      .filter((a) => a !== '');
     return [
-      name(o),
+      nameCell(o),
       str(spec.ingressClassName) || '<none>',
       ingressHosts(o),
-      addresses.join(','),
+      loadBalancerAddresses(obj(o.status)).join(','),
       arr(spec.tls).length > 0 ? '80, 443' : '80',
-      age(o, now),
+      ageCell(o, now),
     ];
   },
 };
@@ -74,13 +77,13 @@ export const ingressClassPrinter: Printer = {
           : str(params.kind);
       parameters = `${kind}/${str(params.name)}`;
     }
-    return [name(o), str(spec.controller), parameters, age(o, now)];
+    return [nameCell(o), str(spec.controller), parameters, ageCell(o, now)];
   },
 };
 
 export const networkPolicyPrinter: Printer = {
   columns: [NAME, ['Pod-Selector', 'string', '', 0, 'Pods the policy applies to.'], AGE],
-  row: (o, now) => [name(o), formatSelector(obj(o.spec).podSelector), age(o, now)],
+  row: (o, now) => [nameCell(o), formatSelector(obj(o.spec).podSelector), ageCell(o, now)],
 };
 
 const DEFAULT_CLASS = [
@@ -101,12 +104,12 @@ export const storageClassPrinter: Printer = {
     const annotations = obj(obj(o.metadata).annotations);
     const isDefault = DEFAULT_CLASS.some((a) => str(annotations[a]) === 'true');
     return [
-      isDefault ? `${name(o)} (default)` : name(o),
+      isDefault ? `${nameCell(o)} (default)` : nameCell(o),
       str(o.provisioner),
       str(o.reclaimPolicy) || 'Delete',
       str(o.volumeBindingMode) || 'Immediate',
       o.allowVolumeExpansion === true,
-      age(o, now),
+      ageCell(o, now),
     ];
   },
 };
@@ -130,9 +133,9 @@ export const roleBindingPrinter: Printer = {
   row(o, now) {
     const ref = obj(o.roleRef);
     return [
-      name(o),
+      nameCell(o),
       `${str(ref.kind)}/${str(ref.name)}`,
-      age(o, now),
+      ageCell(o, now),
       subjectsOf(o, 'User'),
       subjectsOf(o, 'Group'),
       subjectsOf(o, 'ServiceAccount'),
@@ -146,7 +149,7 @@ export const createdAtPrinter: Printer = {
   row(o) {
     const created = Date.parse(str(obj(o.metadata).creationTimestamp));
     return [
-      name(o),
+      nameCell(o),
       Number.isNaN(created) ? null : new Date(created).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     ];
   },
@@ -168,18 +171,18 @@ export const endpointSlicePrinter: Printer = {
       Array.isArray(e.addresses) ? e.addresses.map(str) : [],
     );
     return [
-      name(o),
+      nameCell(o),
       str(o.addressType),
       listWithMore(ports, 3, '<unset>'),
       listWithMore(addresses, 3, '<unset>'),
-      age(o, now),
+      ageCell(o, now),
     ];
   },
 };
 
 export const leasePrinter: Printer = {
   columns: [NAME, ['Holder', 'string', '', 0, 'Identity of the current holder.'], AGE],
-  row: (o, now) => [name(o), str(obj(o.spec).holderIdentity), age(o, now)],
+  row: (o, now) => [nameCell(o), str(obj(o.spec).holderIdentity), ageCell(o, now)],
 };
 
 export const webhookPrinter: Printer = {
@@ -194,11 +197,11 @@ export const webhookPrinter: Printer = {
     ],
     AGE,
   ],
-  row: (o, now) => [name(o), arr(o.webhooks).length, age(o, now)],
+  row: (o, now) => [nameCell(o), arr(o.webhooks).length, ageCell(o, now)],
 };
 
 /** For a kind with no printer at all: NAME and AGE. */
 export const genericPrinter: Printer = {
   columns: [NAME, AGE],
-  row: (o, now) => [name(o), age(o, now)],
+  row: (o, now) => [nameCell(o), ageCell(o, now)],
 };

@@ -3,15 +3,11 @@
  * STATUS is the most telling container reason (CrashLoopBackOff, ErrImagePull, OOMKilled,
  * Init:1/2, …) rather than the phase, and RESTARTS carries the age of the last restart.
  */
-import type { Printer } from './printer.ts';
-import { arr, has, num, obj, since, str, type Json } from './format.ts';
+import { ageCell, nameCell, type Printer } from './printer.ts';
+import { arr, conditionTrue, has, num, obj, since, str, type Json } from './format.ts';
 
 function isRestartableInit(container: Json | undefined): boolean {
   return str(container?.restartPolicy) === 'Always';
-}
-
-function conditionTrue(status: Json, type: string): boolean {
-  return arr(status.conditions).some((c) => str(c.type) === type && str(c.status) === 'True');
 }
 
 function latest(current: string, candidate: unknown): string {
@@ -153,11 +149,11 @@ export const podPrinter: Printer = {
     const ips = arr(status.podIPs);
     const ip = str(ips[0]?.ip) || str(status.podIP) || '<none>';
     return [
-      str(obj(pod.metadata).name),
+      nameCell(pod),
       summary.ready,
       summary.status,
       restarts,
-      since(obj(pod.metadata).creationTimestamp, now),
+      ageCell(pod, now),
       ip,
       str(obj(pod.spec).nodeName) || '<none>',
       str(status.nominatedNodeName) || '<none>',

@@ -1,5 +1,5 @@
 /** How one kind prints as table rows: its columns and a row per object. */
-import type { Json } from './format.ts';
+import { obj, since, str, type Json } from './format.ts';
 
 /** [name, type, format, priority, description]; priority 1 columns show only with -o wide. */
 export type Column = [
@@ -32,6 +32,12 @@ export const NAME: Column = [
   'Name must be unique within a namespace.',
 ];
 export const AGE: Column = ['Age', 'string', '', 0, 'Time since the object was created.'];
+
+/** The NAME cell: metadata.name. */
+export const nameCell = (o: Json): string => str(obj(o.metadata).name);
+/** The AGE cell: time since metadata.creationTimestamp. */
+export const ageCell = (o: Json, now: Date): string =>
+  since(obj(o.metadata).creationTimestamp, now);
 export const CONTAINERS: Column = [
   'Containers',
   'string',

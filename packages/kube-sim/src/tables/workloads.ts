@@ -2,6 +2,7 @@
 import {
   arr,
   boolPtr,
+  conditionTrue,
   containerCells,
   formatLabels,
   formatSelector,
@@ -14,11 +15,28 @@ import {
   str,
   type Json,
 } from './format.ts';
-import { AGE, CONTAINERS, IMAGES, NAME, SELECTOR, type Printer } from './printer.ts';
+import {
+  AGE,
+  CONTAINERS,
+  IMAGES,
+  NAME,
+  SELECTOR,
+  ageCell,
+  nameCell,
+  type Printer,
+} from './printer.ts';
 
-const name = (o: Json) => str(obj(o.metadata).name);
-const age = (o: Json, now: Date) => since(obj(o.metadata).creationTimestamp, now);
 const podSpec = (o: Json) => obj(obj(obj(o.spec).template).spec);
+
+/** AGE, CONTAINERS, IMAGES and SELECTOR: the trailing columns of the pod-template owners. */
+const TEMPLATE_COLUMNS = [AGE, CONTAINERS, IMAGES, SELECTOR];
+
+/** The cells of TEMPLATE_COLUMNS; without a selector, the first three only. */
+function templateCells(o: Json, now: Date, spec: Json, selector?: string): unknown[] {
+  const [containers, images] = containerCells(spec);
+  const cells = [ageCell(o, now), containers, images];
+  return selector === undefined ? cells : [...cells, selector];
+}
 
 export const deploymentPrinter: Printer = {
   columns: [
@@ -26,24 +44,17 @@ export const deploymentPrinter: Printer = {
     ['Ready', 'string', '', 0, 'Number of the pod with ready state'],
     ['Up-to-date', 'string', '', 0, 'Replicas updated to the current template.'],
     ['Available', 'string', '', 0, 'Replicas available for at least minReadySeconds.'],
-    AGE,
-    CONTAINERS,
-    IMAGES,
-    SELECTOR,
+    ...TEMPLATE_COLUMNS,
   ],
   row(o, now) {
     const spec = obj(o.spec);
     const status = obj(o.status);
-    const [containers, images] = containerCells(podSpec(o));
     return [
-      name(o),
+      nameCell(o),
       `${num(status.readyReplicas)}/${num(spec.replicas)}`,
       num(status.updatedReplicas),
       num(status.availableReplicas),
-      age(o, now),
-      containers,
-      images,
-      selectorString(spec.selector),
+      ...templateCells(o, now, podSpec(o), selectorString(spec.selector)),
     ];
   },
 };
@@ -54,23 +65,16 @@ export const replicaSetPrinter: Printer = {
     ['Desired', 'integer', '', 0, 'Number of desired pods.'],
     ['Current', 'integer', '', 0, 'Number of pods that exist.'],
     ['Ready', 'integer', '', 0, 'Number of ready pods.'],
-    AGE,
-    CONTAINERS,
-    IMAGES,
-    SELECTOR,
+    ...TEMPLATE_COLUMNS,
   ],
   row(o, now) {
     const status = obj(o.status);
-    const [containers, images] = containerCells(podSpec(o));
     return [
-      name(o),
+      nameCell(o),
       num(obj(o.spec).replicas),
       num(status.replicas),
       num(status.readyReplicas),
-      age(o, now),
-      containers,
-      images,
-      formatSelector(obj(o.spec).selector),
+      ...templateCells(o, now, podSpec(o), formatSelector(obj(o.spec).selector)),
     ];
   },
 };
@@ -83,16 +87,11 @@ export const statefulSetPrinter: Printer = {
     CONTAINERS,
     IMAGES,
   ],
-  row(o, now) {
-    const [containers, images] = containerCells(podSpec(o));
-    return [
-      name(o),
-      `${num(obj(o.status).readyReplicas)}/${num(obj(o.spec).replicas)}`,
-      age(o, now),
-      containers,
-      images,
-    ];
-  },
+  row: (o, now) => [
+    nameCell(o),
+    `${num(obj(o.status).readyReplicas)}/${num(obj(o.spec).replicas)}`,
+    ...templateCells(o, now, podSpec(o)),
+  ],
 };
 
 export const daemonSetPrinter: Printer = {
@@ -104,42 +103,31 @@ export const daemonSetPrinter: Printer = {
     ['Up-to-date', 'integer', '', 0, 'Nodes running the updated daemon pod.'],
     ['Available', 'integer', '', 0, 'Nodes whose daemon pod is available.'],
     ['Node Selector', 'string', '', 0, 'Node selector of the pod template.'],
-    AGE,
-    CONTAINERS,
-    IMAGES,
-    SELECTOR,
+    ...TEMPLATE_COLUMNS,
   ],
   row(o, now) {
     const status = obj(o.status);
-    const [containers, images] = containerCells(podSpec(o));
     return [
-      name(o),
+      nameCell(o),
       num(status.desiredNumberScheduled),
       num(status.currentNumberScheduled),
       num(status.numberReady),
       num(status.updatedNumberScheduled),
       num(status.numberAvailable),
       formatLabels(podSpec(o).nodeSelector),
-      age(o, now),
-      containers,
-      images,
-      formatSelector(obj(o.spec).selector),
+      ...templateCells(o, now, podSpec(o), formatSelector(obj(o.spec).selector)),
     ];
   },
 };
 
-function jobCondition(status: Json, type: string): boolean {
-  return arr(status.conditions).some((c) => str(c.type) === type && str(c.status) === 'True');
-}
-
 export function jobStatus(job: Json): string {
   const status = obj(job.status);
-  if (jobCondition(status, 'Complete')) return 'Complete';
-  if (jobCondition(status, 'Failed')) return 'Failed';
+  if (conditionTrue(status, 'Complete')) return 'Complete';
+  if (conditionTrue(status, 'Failed')) return 'Failed';
   if (has(obj(job.metadata).deletionTimestamp)) return 'Terminating';
-  if (jobCondition(status, 'Suspended')) return 'Suspended';
-  if (jobCondition(status, 'FailureTarget')) return 'FailureTarget';
-  if (jobCondition(status, 'SuccessCriteriaMet')) return 'SuccessCriteriaMet';
+  if (conditionTrue(status, 'Suspended')) return 'Suspended';
+  if (conditionTrue(status, 'FailureTarget')) return 'FailureTarget';
+  if (conditionTrue(status, 'SuccessCriteriaMet')) return 'SuccessCriteriaMet';
   return 'Running';
 }
 
@@ -165,24 +153,15 @@ export const jobPrinter: Printer = {
     ['Status', 'string', '', 0, 'Status of the job.'],
     ['Completions', 'string', '', 0, 'Succeeded pods out of the desired completions.'],
     ['Duration', 'string', '', 0, 'Time required to complete the job.'],
-    AGE,
-    CONTAINERS,
-    IMAGES,
-    SELECTOR,
+    ...TEMPLATE_COLUMNS,
   ],
-  row(o, now) {
-    const [containers, images] = containerCells(podSpec(o));
-    return [
-      name(o),
-      jobStatus(o),
-      jobCompletions(o),
-      jobDuration(o, now),
-      age(o, now),
-      containers,
-      images,
-      formatSelector(obj(o.spec).selector),
-    ];
-  },
+  row: (o, now) => [
+    nameCell(o),
+    jobStatus(o),
+    jobCompletions(o),
+    jobDuration(o, now),
+    ...templateCells(o, now, podSpec(o), formatSelector(obj(o.spec).selector)),
+  ],
 };
 
 export const cronJobPrinter: Printer = {
@@ -193,27 +172,20 @@ export const cronJobPrinter: Printer = {
     ['Suspend', 'boolean', '', 0, 'Whether new runs are suspended.'],
     ['Active', 'integer', '', 0, 'Number of running jobs.'],
     ['Last Schedule', 'string', '', 0, 'When a job was last scheduled.'],
-    AGE,
-    CONTAINERS,
-    IMAGES,
-    SELECTOR,
+    ...TEMPLATE_COLUMNS,
   ],
   row(o, now) {
     const spec = obj(o.spec);
     const status = obj(o.status);
     const jobSpec = obj(obj(spec.jobTemplate).spec);
-    const [containers, images] = containerCells(obj(obj(jobSpec.template).spec));
     return [
-      name(o),
+      nameCell(o),
       str(spec.schedule),
       str(spec.timeZone) || '<none>',
       boolPtr(spec.suspend),
       arr(status.active).length,
       has(status.lastScheduleTime) ? since(status.lastScheduleTime, now) : '<none>',
-      age(o, now),
-      containers,
-      images,
-      formatSelector(jobSpec.selector),
+      ...templateCells(o, now, podSpec(obj(spec.jobTemplate)), formatSelector(jobSpec.selector)),
     ];
   },
 };
@@ -297,13 +269,13 @@ export const hpaPrinter: Printer = {
     const spec = obj(o.spec);
     const ref = obj(spec.scaleTargetRef);
     return [
-      name(o),
+      nameCell(o),
       `${str(ref.kind)}/${str(ref.name)}`,
       hpaTargets(o),
       has(spec.minReplicas) ? String(num(spec.minReplicas)) : '<unset>',
       num(spec.maxReplicas),
       num(obj(o.status).currentReplicas),
-      age(o, now),
+      ageCell(o, now),
     ];
   },
 };
@@ -325,11 +297,11 @@ export const pdbPrinter: Printer = {
   row(o, now) {
     const spec = obj(o.spec);
     return [
-      name(o),
+      nameCell(o),
       has(spec.minAvailable) ? str(spec.minAvailable) : 'N/A',
       has(spec.maxUnavailable) ? str(spec.maxUnavailable) : 'N/A',
       num(obj(o.status).disruptionsAllowed),
-      age(o, now),
+      ageCell(o, now),
     ];
   },
 };
@@ -350,6 +322,6 @@ export const controllerRevisionPrinter: Printer = {
       const kind = str(owner.kind).toLowerCase();
       controller = `${group ? `${kind}.${group}` : kind}/${str(owner.name)}`;
     }
-    return [name(o), controller, num(o.revision), age(o, now)];
+    return [nameCell(o), controller, num(o.revision), ageCell(o, now)];
   },
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CheckSpec } from '@opsloop/contracts';
+import { selectorString } from '../analyzers/helpers.ts';
 import { PreconditionError } from '../errors.ts';
 import type { Segment } from '../json-pointer.ts';
 import type { KubeObject } from '../types.ts';
@@ -14,6 +15,13 @@ export const workloadFields = { namespace: Namespace, kind: WorkloadKind, name: 
 export const containerFields = { ...workloadFields, container: ContainerName };
 
 export const POD_SPEC: Segment[] = ['spec', 'template', 'spec'];
+
+/** The target of a workload action: the workload its args name. */
+export const workloadTarget = (a: { kind: string; namespace: string; name: string }) => ({
+  kind: a.kind,
+  namespace: a.namespace,
+  name: a.name,
+});
 
 export interface ContainerLocation {
   list: 'containers' | 'initContainers';
@@ -37,12 +45,6 @@ export function findContainer(action: string, live: KubeObject, name: string): C
     action,
     `${live.kind} ${live.metadata.name} has no container "${name}" (containers: ${names.join(', ')})`,
   );
-}
-
-export function selectorString(labels: Record<string, string> | undefined): string {
-  return Object.entries(labels ?? {})
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
 }
 
 /** The checks any pod-template change implies: the rollout finishes and the new pods stay healthy. */
@@ -75,4 +77,9 @@ export function workloadArgs(step: PlannedStep): { namespace: string; kind: stri
     kind: String(step.args.kind),
     name: String(step.args.name),
   };
+}
+
+/** workloadArgs plus the step's container, for the inverse of a container action. */
+export function containerStepArgs(step: PlannedStep) {
+  return { ...workloadArgs(step), container: step.args.container };
 }

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { PreconditionError } from '../errors.ts';
 import { setOps } from '../json-pointer.ts';
 import { LabelName, Name } from '../validation.ts';
-import { POD_SPEC, diffBefore, rolloutChecks, workloadArgs, workloadFields } from './common.ts';
+import {
+  POD_SPEC,
+  diffBefore,
+  rolloutChecks,
+  workloadArgs,
+  workloadFields,
+  workloadTarget,
+} from './common.ts';
 import type { ActionDefinition } from './types.ts';
 
 const ConfigMapVolumeArgs = z.strictObject({
@@ -23,7 +30,7 @@ export const SetConfigMapVolume: ActionDefinition<z.infer<typeof ConfigMapVolume
     "Point one of a workload's ConfigMap volumes at another existing ConfigMap (by name; never creates or edits one).",
   schema: ConfigMapVolumeArgs,
   risk: 'medium',
-  target: (a) => ({ kind: a.kind, namespace: a.namespace, name: a.name }),
+  target: workloadTarget,
   async compute(live, a, cluster) {
     const volumes = (live.spec?.template?.spec?.volumes ?? []) as {
       name: string;

@@ -5,7 +5,7 @@ import { setOps } from '../json-pointer.ts';
 import { refString } from '../types.ts';
 import type { KubeObject } from '../types.ts';
 import { Name, Namespace } from '../validation.ts';
-import { selectorString } from './common.ts';
+import { selectorString } from '../analyzers/helpers.ts';
 import type { ActionDefinition, PlannedStep } from './types.ts';
 import { FIELD_MANAGER } from './types.ts';
 

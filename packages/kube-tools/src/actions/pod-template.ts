@@ -14,11 +14,13 @@ import {
 import {
   POD_SPEC,
   containerFields,
+  containerStepArgs,
   diffBefore,
   findContainer,
   rolloutChecks,
   workloadArgs,
   workloadFields,
+  workloadTarget,
 } from './common.ts';
 import type { ActionDefinition } from './types.ts';
 
@@ -53,7 +55,7 @@ export const SetContainerResources: ActionDefinition<z.infer<typeof ResourcesArg
   description: 'Set (or with null remove) cpu/memory requests and limits of one container.',
   schema: ResourcesArgs,
   risk: 'medium',
-  target: (a) => ({ kind: a.kind, namespace: a.namespace, name: a.name }),
+  target: workloadTarget,
   compute(live, a) {
     const at = findContainer('SetContainerResources', live, a.container);
     const before = (at.container.resources ?? {}) as Resources;
@@ -77,8 +79,7 @@ export const SetContainerResources: ActionDefinition<z.infer<typeof ResourcesArg
     return {
       action: 'SetContainerResources',
       args: {
-        ...workloadArgs(step),
-        container: step.args.container,
+        ...containerStepArgs(step),
         requests: undo(before.requests),
         limits: undo(before.limits),
       },
@@ -147,7 +148,7 @@ export const SetContainerEnv: ActionDefinition<z.infer<typeof EnvArgs>> = {
     'Add, change or remove environment variables of one container (values or secret/configmap/field references).',
   schema: EnvArgs,
   risk: 'medium',
-  target: (a) => ({ kind: a.kind, namespace: a.namespace, name: a.name }),
+  target: workloadTarget,
   compute(live, a) {
     const at = findContainer('SetContainerEnv', live, a.container);
     const env = [...((at.container.env ?? []) as EnvVar[])].filter(
@@ -175,7 +176,7 @@ export const SetContainerEnv: ActionDefinition<z.infer<typeof EnvArgs>> = {
     const remove = after.filter((w) => !before.some((v) => v.name === w.name)).map((w) => w.name);
     return {
       action: 'SetContainerEnv',
-      args: { ...workloadArgs(step), container: step.args.container, set, remove },
+      args: { ...containerStepArgs(step), set, remove },
     };
   },
 };
@@ -212,7 +213,7 @@ export const SetProbe: ActionDefinition<z.infer<typeof ProbeArgs>> = {
   description: "Fix an existing probe's HTTP path, port or timings. Never adds or removes a probe.",
   schema: ProbeArgs,
   risk: 'medium',
-  target: (a) => ({ kind: a.kind, namespace: a.namespace, name: a.name }),
+  target: workloadTarget,
   compute(live, a) {
     const at = findContainer('SetProbe', live, a.container);
     const field = PROBE_FIELD[a.probe];
@@ -251,8 +252,7 @@ export const SetProbe: ActionDefinition<z.infer<typeof ProbeArgs>> = {
     if (!before) return null;
     const handler = before.httpGet ?? before.tcpSocket ?? before.grpc;
     const args: Record<string, unknown> = {
-      ...workloadArgs(step),
-      container: step.args.container,
+      ...containerStepArgs(step),
       probe: step.args.probe,
     };
     if (before.httpGet?.path !== undefined) args.path = before.httpGet.path;
@@ -271,7 +271,7 @@ export const SetNodeSelector: ActionDefinition<z.infer<typeof NodeSelectorArgs>>
   description: "Replace a workload's pod nodeSelector (an empty map removes it).",
   schema: NodeSelectorArgs,
   risk: 'medium',
-  target: (a) => ({ kind: a.kind, namespace: a.namespace, name: a.name }),
+  target: workloadTarget,
   compute: (live, a) => ({
     ops: setOps(live, [...POD_SPEC, 'nodeSelector'], a.nodeSelector),
     summary: `set nodeSelector of ${a.kind} ${a.namespace}/${a.name} to ${JSON.stringify(a.nodeSelector)}`,
@@ -303,7 +303,7 @@ export const SetTolerations: ActionDefinition<z.infer<typeof TolerationsArgs>> =
   description: "Replace a workload's pod tolerations.",
   schema: TolerationsArgs,
   risk: 'medium',
-  target: (a) => ({ kind: a.kind, namespace: a.namespace, name: a.name }),
+  target: workloadTarget,
   compute: (live, a) => ({
     ops: setOps(live, [...POD_SPEC, 'tolerations'], a.tolerations),
     summary: `set tolerations of ${a.kind} ${a.namespace}/${a.name} to ${JSON.stringify(a.tolerations)}`,

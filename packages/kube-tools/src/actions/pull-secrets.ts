@@ -4,7 +4,14 @@ import { PreconditionError } from '../errors.ts';
 import { setOps } from '../json-pointer.ts';
 import { objectPath } from '../kinds.ts';
 import { Name } from '../validation.ts';
-import { POD_SPEC, diffBefore, rolloutChecks, workloadArgs, workloadFields } from './common.ts';
+import {
+  POD_SPEC,
+  diffBefore,
+  rolloutChecks,
+  workloadArgs,
+  workloadFields,
+  workloadTarget,
+} from './common.ts';
 import type { ActionDefinition } from './types.ts';
 
 /** The only Secret type the kubelet reads registry credentials from in the modern format. */
@@ -45,7 +52,7 @@ export const SetImagePullSecrets: ActionDefinition<z.infer<typeof PullSecretsArg
   description: `Set a workload's pod imagePullSecrets to existing Secrets of type ${PULL_SECRET_TYPE}, by name. Never creates or reads a Secret.`,
   schema: PullSecretsArgs,
   risk: 'medium',
-  target: (a) => ({ kind: a.kind, namespace: a.namespace, name: a.name }),
+  target: workloadTarget,
   async compute(live, a, cluster) {
     const before = ((live.spec?.template?.spec?.imagePullSecrets ?? []) as { name: string }[]).map(
       (ref) => ref.name,

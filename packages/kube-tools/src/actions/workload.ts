@@ -6,11 +6,13 @@ import { ImageRef, Name, Namespace } from '../validation.ts';
 import {
   POD_SPEC,
   containerFields,
+  containerStepArgs,
   diffBefore,
   findContainer,
   rolloutChecks,
   workloadArgs,
   workloadFields,
+  workloadTarget,
 } from './common.ts';
 import type { ActionDefinition } from './types.ts';
 
@@ -26,7 +28,7 @@ export const ScaleWorkload: ActionDefinition<z.infer<typeof ScaleArgs>> = {
   description: 'Set the replica count of a Deployment, StatefulSet or ReplicaSet.',
   schema: ScaleArgs,
   risk: 'low',
-  target: (a) => ({ kind: a.kind, namespace: a.namespace, name: a.name }),
+  target: workloadTarget,
   compute(live, a) {
     const before = Number(live.spec?.replicas ?? 1);
     const risk = a.replicas === 0 ? 'high' : a.replicas < before ? 'medium' : 'low';
@@ -51,7 +53,7 @@ export const SetImage: ActionDefinition<z.infer<typeof SetImageArgs>> = {
     "Change one container's image (init containers included) in a workload's pod template.",
   schema: SetImageArgs,
   risk: 'medium',
-  target: (a) => ({ kind: a.kind, namespace: a.namespace, name: a.name }),
+  target: workloadTarget,
   compute(live, a) {
     const at = findContainer('SetImage', live, a.container);
     return {
@@ -65,7 +67,7 @@ export const SetImage: ActionDefinition<z.infer<typeof SetImageArgs>> = {
     return typeof before === 'string'
       ? {
           action: 'SetImage',
-          args: { ...workloadArgs(step), container: step.args.container, image: before },
+          args: { ...containerStepArgs(step), image: before },
         }
       : null;
   },
@@ -80,7 +82,7 @@ export const RolloutRestart: ActionDefinition<z.infer<typeof RestartArgs>> = {
     'Restart all pods of a workload by a rolling update (as kubectl rollout restart does).',
   schema: RestartArgs,
   risk: 'medium',
-  target: (a) => ({ kind: a.kind, namespace: a.namespace, name: a.name }),
+  target: workloadTarget,
   compute(live, a) {
     // Millisecond precision: two restarts planned within one second still differ.
     const at = new Date().toISOString();
@@ -108,7 +110,7 @@ export const RolloutUndo: ActionDefinition<z.infer<typeof UndoArgs>> = {
     "Roll a Deployment's pod template back to an earlier revision (kept in its ReplicaSets).",
   schema: UndoArgs,
   risk: 'medium',
-  target: (a) => ({ kind: a.kind, namespace: a.namespace, name: a.name }),
+  target: workloadTarget,
   async compute(live, a, cluster) {
     const uid = live.metadata.uid;
     const all = await cluster.list('ReplicaSet', a.namespace);

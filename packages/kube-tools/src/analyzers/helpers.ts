@@ -1,6 +1,7 @@
 import { quote } from '../redact.ts';
 import type { KubeObject } from '../types.ts';
 import type { Snapshot } from './snapshot.ts';
+import type { Remediation } from './types.ts';
 
 export interface Owner {
   object: KubeObject;
@@ -48,6 +49,13 @@ export function isWorkloadKind(
   kind: string | undefined,
 ): kind is 'Deployment' | 'StatefulSet' | 'DaemonSet' {
   return kind === 'Deployment' || kind === 'StatefulSet' || kind === 'DaemonSet';
+}
+
+/** `a=b,c=d`: equality labels as a label selector string ('' for none). */
+export function selectorString(labels: Record<string, string> | undefined): string {
+  return Object.entries(labels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 }
 
 export function matchesSelector(
@@ -111,10 +119,21 @@ export function eventEvidence(e: KubeObject): string {
 }
 
 export function conditionOf(
-  obj: KubeObject | undefined,
+  obj: KubeObject | null | undefined,
   type: string,
 ): { status?: string; reason?: string; message?: string; lastTransitionTime?: string } | undefined {
   return (obj?.status?.conditions ?? []).find((c: { type: string }) => c.type === type);
+}
+
+export function isPodReady(pod: KubeObject): boolean {
+  return conditionOf(pod, 'Ready')?.status === 'True';
+}
+
+/** Waiting reasons of a pod's containers (ContainerCreating, CrashLoopBackOff, …). */
+export function waitingReasons(pod: KubeObject): string[] {
+  return (pod.status?.containerStatuses ?? [])
+    .map((c: { state?: { waiting?: { reason?: string } } }) => c.state?.waiting?.reason)
+    .filter(Boolean);
 }
 
 export interface ContainerState {
@@ -200,6 +219,31 @@ export function previousRevision(
   return revisions(s, deployment).find(
     (r) => r.revision !== current && r.revision < (current || Infinity),
   );
+}
+
+/** RolloutUndo of a Deployment back to `revision`. */
+export function rollbackRemediation(
+  deployment: KubeObject,
+  revision: number,
+  confidence: number,
+  reasoning: string,
+): Remediation {
+  return {
+    action: 'RolloutUndo',
+    args: {
+      namespace: deployment.metadata.namespace,
+      kind: 'Deployment',
+      name: deployment.metadata.name,
+      toRevision: revision,
+    },
+    confidence,
+    reasoning,
+  };
+}
+
+/** "container web" or "init container migrate", as evidence names a container. */
+export function containerLabel(c: ContainerState): string {
+  return `${c.init ? 'init container' : 'container'} ${c.name}`;
 }
 
 export function containerArgs(owner: KubeObject, container: string) {

@@ -4,6 +4,7 @@ import type { KubeObject } from '../types.ts';
 import type { ContainerState } from './helpers.ts';
 import {
   containerArgs,
+  containerLabel,
   containerStates,
   eventEvidence,
   eventsFor,
@@ -11,6 +12,7 @@ import {
   isWorkloadKind,
   logEvidence,
   previousRevision,
+  rollbackRemediation,
 } from './helpers.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { Analyzer, Finding, Remediation } from './types.ts';
@@ -38,17 +40,12 @@ function undo(s: Snapshot, owner: KubeObject, why: string, confidence: number): 
   const previous = previousRevision(s, owner);
   if (!previous) return [];
   return [
-    {
-      action: 'RolloutUndo',
-      args: {
-        namespace: owner.metadata.namespace,
-        kind: 'Deployment',
-        name: owner.metadata.name,
-        toRevision: previous.revision,
-      },
+    rollbackRemediation(
+      owner,
+      previous.revision,
       confidence,
-      reasoning: `revision ${previous.revision} ${why}`,
-    },
+      `revision ${previous.revision} ${why}`,
+    ),
   ];
 }
 
@@ -111,7 +108,7 @@ export const crashAnalyzer: Analyzer = {
       const t = terminated(c) ?? {};
       const log = s.logs[`${c.pod.metadata.name}/${c.name}`] ?? '';
       const evidence = [
-        `${c.init ? 'init container' : 'container'} ${c.name}: ${c.status.state?.waiting?.reason ?? 'terminated'}, exit code ${t.exitCode ?? '?'}, reason ${t.reason ?? '?'}, restarts ${c.status.restartCount ?? 0}`,
+        `${containerLabel(c)}: ${c.status.state?.waiting?.reason ?? 'terminated'}, exit code ${t.exitCode ?? '?'}, reason ${t.reason ?? '?'}, restarts ${c.status.restartCount ?? 0}`,
         ...(t.message ? [`termination message: ${quote(String(t.message))}`] : []),
         `command: ${quote(JSON.stringify([...(c.spec.command ?? []), ...(c.spec.args ?? [])]))}, image ${quote(String(c.spec.image ?? ''))}`,
         ...eventsFor(s, 'Pod', c.pod.metadata.name)

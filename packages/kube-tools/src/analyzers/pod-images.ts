@@ -3,12 +3,14 @@ import { quote } from '../redact.ts';
 import type { KubeObject } from '../types.ts';
 import {
   containerArgs,
+  containerLabel,
   containerStates,
   eventEvidence,
   eventsFor,
   groupByOwner,
   isWorkloadKind,
   previousRevision,
+  rollbackRemediation,
 } from './helpers.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { Analyzer, Finding, Remediation } from './types.ts';
@@ -42,17 +44,12 @@ function rollbackFix(
   );
   if (!before || before.image === badImage) return [];
   return [
-    {
-      action: 'RolloutUndo',
-      args: {
-        namespace: owner.metadata.namespace,
-        kind: 'Deployment',
-        name: owner.metadata.name,
-        toRevision: previous.revision,
-      },
-      confidence: 0.8,
-      reasoning: `revision ${previous.revision} ran container ${container} with image ${before.image}; going back restores a pullable image`,
-    },
+    rollbackRemediation(
+      owner,
+      previous.revision,
+      0.8,
+      `revision ${previous.revision} ran container ${container} with image ${before.image}; going back restores a pullable image`,
+    ),
   ];
 }
 
@@ -149,7 +146,7 @@ export const imagePullAnalyzer: Analyzer = {
         (p: { name: string }) => p.name,
       );
       const evidence = [
-        `${first.init ? 'init container' : 'container'} ${first.name} image ${quote(image)}: waiting reason ${first.status.state.waiting.reason}`,
+        `${containerLabel(first)} image ${quote(image)}: waiting reason ${first.status.state.waiting.reason}`,
         `${items.length} pod(s) affected: ${items
           .slice(0, 5)
           .map((i) => i.pod.metadata.name)

@@ -1,7 +1,6 @@
 import { quote } from '../redact.ts';
 import type { KubeObject } from '../types.ts';
 import {
-  conditionOf,
   containerArgs,
   eventEvidence,
   eventsFor,
@@ -9,6 +8,7 @@ import {
   isWorkloadKind,
   previousRevision,
   topOwner,
+  isPodReady,
 } from './helpers.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { Analyzer, Finding, Remediation } from './types.ts';
@@ -153,9 +153,7 @@ export const probeAnalyzer: Analyzer = {
         const canFix = isWorkloadKind(owner.kind);
         const portFixes = canFix && port !== undefined ? portFix(owner, c, kind.probe, port) : [];
         // A readiness probe that fails on every pod takes the workload out of service.
-        const noneReady = !s.pods.some(
-          (p) => topOwnerIs(s, p, owner) && conditionOf(p, 'Ready')?.status === 'True',
-        );
+        const noneReady = !s.pods.some((p) => topOwnerIs(s, p, owner) && isPodReady(p));
         const severity = kind.probe === 'readiness' && !noneReady ? 'warning' : 'error';
         const effect =
           kind.probe === 'readiness'

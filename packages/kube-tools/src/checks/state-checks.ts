@@ -1,16 +1,9 @@
 import { z } from 'zod';
 import { Name, Namespace, parseQuantity } from '../validation.ts';
-import type { KubeObject } from '../types.ts';
+import { conditionOf } from '../analyzers/helpers.ts';
 import type { CheckDefinition } from './types.ts';
 
 const NsName = z.strictObject({ namespace: Namespace, name: Name });
-
-function condition(
-  obj: KubeObject | null,
-  type: string,
-): { status?: string; reason?: string; message?: string } | undefined {
-  return (obj?.status?.conditions ?? []).find((c: { type: string }) => c.type === type);
-}
 
 export const EndpointsReady: CheckDefinition<{ namespace: string; service: string; min: number }> =
   {
@@ -44,8 +37,8 @@ export const JobComplete: CheckDefinition<z.infer<typeof NsName>> = {
   schema: NsName,
   async evaluate(a, cluster) {
     const job = await cluster.get('Job', a.namespace, a.name);
-    const complete = condition(job, 'Complete')?.status === 'True';
-    const failed = condition(job, 'Failed');
+    const complete = conditionOf(job, 'Complete')?.status === 'True';
+    const failed = conditionOf(job, 'Failed');
     const observed = {
       exists: job !== null,
       succeeded: job?.status?.succeeded ?? 0,
@@ -109,8 +102,8 @@ export const HpaActive: CheckDefinition<z.infer<typeof NsName>> = {
   schema: NsName,
   async evaluate(a, cluster) {
     const hpa = await cluster.get('HorizontalPodAutoscaler', a.namespace, a.name);
-    const active = condition(hpa, 'ScalingActive');
-    const able = condition(hpa, 'AbleToScale');
+    const active = conditionOf(hpa, 'ScalingActive');
+    const able = conditionOf(hpa, 'AbleToScale');
     const passed = active?.status === 'True' && able?.status !== 'False';
     return {
       passed,
@@ -132,7 +125,7 @@ export const NodeReady: CheckDefinition<{ name: string }> = {
   schema: z.strictObject({ name: Name }),
   async evaluate(a, cluster) {
     const node = await cluster.get('Node', null, a.name);
-    const ready = condition(node, 'Ready');
+    const ready = conditionOf(node, 'Ready');
     return {
       passed: ready?.status === 'True',
       observed: {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPodReady } from '../analyzers/helpers.ts';
 import { HttpPath, Name, Namespace, Port, PortName } from '../validation.ts';
 import { KubeApiError } from '../errors.ts';
 import { quote } from '../redact.ts';
@@ -112,9 +113,7 @@ export const PodsHealthy: CheckDefinition<z.infer<typeof PodsArgs>> = {
     const since = now.getTime() - a.stableSeconds * 1000;
     const unhealthy: string[] = [];
     for (const pod of pods) {
-      const ready = (pod.status?.conditions ?? []).some(
-        (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
-      );
+      const ready = isPodReady(pod);
       const recentRestart = (pod.status?.containerStatuses ?? []).some(
         (cs: { lastState?: { terminated?: { finishedAt?: string } } }) => {
           const at = cs.lastState?.terminated?.finishedAt;

@@ -1,6 +1,13 @@
 /** Read tools over a namespace's state: logs, events, health, services, nodes, quotas, RBAC. */
 import { z } from 'zod';
-import { conditionOf, eventTime, matchesSelector, topOwner } from '../analyzers/helpers.ts';
+import {
+  eventTime,
+  isPodReady,
+  matchesSelector,
+  selectorString,
+  topOwner,
+  waitingReasons,
+} from '../analyzers/helpers.ts';
 import { emptySnapshot } from '../analyzers/snapshot.ts';
 import { KubeApiError, TargetNotFoundError } from '../errors.ts';
 import { redact, tailBound } from '../redact.ts';
@@ -8,7 +15,7 @@ import type { KubeObject } from '../types.ts';
 import { ContainerName, LabelName, Name, Namespace } from '../validation.ts';
 import { boundedItems } from './sanitize.ts';
 import type { ReadTool } from './types.ts';
-import { Kind, Selector, out, summary } from './object-tools.ts';
+import { Kind, Selector, eventRow, out, summary } from './object-tools.ts';
 
 const LogArgs = z.strictObject({
   namespace: Namespace,
@@ -70,14 +77,7 @@ export const listEvents: ReadTool<z.infer<typeof EventArgs>> = {
     ).filter((e) => !a.warningsOnly || e.type === 'Warning');
     const sorted = events
       .sort((x, y) => eventTime(y) - eventTime(x))
-      .map((e) => ({
-        type: e.type,
-        reason: e.reason,
-        object: `${e.involvedObject?.kind}/${e.involvedObject?.name}`,
-        count: e.count,
-        message: redact(String(e.message ?? '')).slice(0, 300),
-        last: e.lastTimestamp ?? e.eventTime,
-      }));
+      .map((e) => eventRow(e, `${e.involvedObject?.kind}/${e.involvedObject?.name}`));
     const b = boundedItems(sorted, a.limit);
     return out('events', b.items, b.truncated, b.notes);
   },
@@ -106,16 +106,8 @@ export const namespaceHealth: ReadTool<z.infer<typeof NsArgs>> = {
       const own = pods!.filter((p) => topOwner(snap, p).metadata.uid === w.metadata.uid);
       const desired =
         w.kind === 'DaemonSet' ? (w.status?.desiredNumberScheduled ?? 0) : (w.spec?.replicas ?? 1);
-      const ready = own.filter((p) => conditionOf(p, 'Ready')?.status === 'True').length;
-      const waiting = [
-        ...new Set(
-          own.flatMap((p) =>
-            (p.status?.containerStatuses ?? [])
-              .map((c: { state?: { waiting?: { reason?: string } } }) => c.state?.waiting?.reason)
-              .filter(Boolean),
-          ),
-        ),
-      ];
+      const ready = own.filter(isPodReady).length;
+      const waiting = [...new Set(own.flatMap(waitingReasons))];
       return {
         kind: w.kind,
         name: w.metadata.name,
@@ -146,9 +138,7 @@ export const serviceAnalysis: ReadTool<z.infer<typeof SvcArgs>> = {
     const svc = await cluster.get('Service', a.namespace, a.service);
     if (!svc) throw new TargetNotFoundError(`Service ${a.namespace}/${a.service}`);
     const selector = (svc.spec?.selector ?? {}) as Record<string, string>;
-    const sel = Object.entries(selector)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(',');
+    const sel = selectorString(selector);
     const [pods, endpoints] = await Promise.all([
       sel ? cluster.list('Pod', a.namespace, { labelSelector: sel }) : Promise.resolve([]),
       cluster.get('Endpoints', a.namespace, a.service),
@@ -164,7 +154,7 @@ export const serviceAnalysis: ReadTool<z.infer<typeof SvcArgs>> = {
         .map((p) => ({
           name: p.metadata.name,
           phase: p.status?.phase,
-          ready: conditionOf(p, 'Ready')?.status === 'True',
+          ready: isPodReady(p),
           ports: (p.spec?.containers ?? []).flatMap((c: { ports?: unknown[] }) => c.ports ?? []),
         })),
       30,

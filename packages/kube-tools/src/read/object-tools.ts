@@ -1,6 +1,6 @@
 /** Read tools over single objects and kinds: get, list, describe. */
 import { z } from 'zod';
-import { conditionOf, eventTime } from '../analyzers/helpers.ts';
+import { conditionOf, eventTime, waitingReasons } from '../analyzers/helpers.ts';
 import { TargetNotFoundError } from '../errors.ts';
 import { KNOWN_KINDS, kindInfo } from '../kinds.ts';
 import { redact } from '../redact.ts';
@@ -25,6 +25,18 @@ export function out(
   return { tool, data, truncated, notes };
 }
 
+/** An event as the read tools show it; `object` names the involved object when given. */
+export function eventRow(e: KubeObject, object?: string): Record<string, unknown> {
+  return {
+    type: e.type,
+    reason: e.reason,
+    ...(object === undefined ? {} : { object }),
+    count: e.count,
+    message: redact(String(e.message ?? '')).slice(0, 300),
+    last: e.lastTimestamp ?? e.eventTime,
+  };
+}
+
 export function summary(o: KubeObject): Record<string, unknown> {
   const s = o.status ?? {};
   const base: Record<string, unknown> = {
@@ -44,9 +56,7 @@ export function summary(o: KubeObject): Record<string, unknown> {
           0,
         ),
         node: o.spec?.nodeName,
-        waiting: (s.containerStatuses ?? [])
-          .map((c: { state?: { waiting?: { reason?: string } } }) => c.state?.waiting?.reason)
-          .filter(Boolean),
+        waiting: waitingReasons(o),
       };
     case 'Deployment':
     case 'StatefulSet':
@@ -177,13 +187,7 @@ export const describeObject: ReadTool<z.infer<typeof DescribeArgs>> = {
     const recent = events
       .sort((x, y) => eventTime(y) - eventTime(x))
       .slice(0, 15)
-      .map((e) => ({
-        type: e.type,
-        reason: e.reason,
-        count: e.count,
-        message: redact(String(e.message ?? '')).slice(0, 300),
-        last: e.lastTimestamp ?? e.eventTime,
-      }));
+      .map((e) => eventRow(e));
     return out(
       'describe_object',
       {

@@ -5,11 +5,11 @@
  */
 import type { KObject } from '../../api/types.ts';
 import type { PodUsage } from './mod.ts';
+import { formatMemory } from '../../quantity.ts';
 
 export const NODE_BASELINE = { cpuMilli: 80, memoryBytes: 600 * 1024 * 1024 };
 
 const cpu = (milli: number) => `${Math.round(milli * 1_000_000)}n`;
-const memory = (bytes: number) => `${Math.round(bytes / 1024)}Ki`;
 
 export function podMetrics(pod: KObject, usage: PodUsage, timestamp: string): KObject {
   return {
@@ -25,7 +25,7 @@ export function podMetrics(pod: KObject, usage: PodUsage, timestamp: string): KO
     window: '15s',
     containers: usage.containers.map((c) => ({
       name: c.name,
-      usage: { cpu: cpu(c.cpuMilli), memory: memory(c.memoryBytes) },
+      usage: { cpu: cpu(c.cpuMilli), memory: formatMemory(c.memoryBytes) },
     })),
   };
 }
@@ -47,7 +47,7 @@ export function nodeMetrics(
     window: '20s',
     usage: {
       cpu: cpu(usage.cpuMilli + NODE_BASELINE.cpuMilli),
-      memory: memory(usage.memoryBytes + NODE_BASELINE.memoryBytes),
+      memory: formatMemory(usage.memoryBytes + NODE_BASELINE.memoryBytes),
     },
   };
 }

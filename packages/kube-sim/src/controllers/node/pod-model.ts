@@ -4,7 +4,7 @@
  */
 import type { KObject } from '../../api/types.ts';
 import type { LabelSelector } from '../../store/selectors.ts';
-import type { ResourceList } from './quantity.ts';
+import type { ResourceList } from '../../quantity.ts';
 
 export interface Toleration {
   key?: string;

@@ -20,7 +20,7 @@ import {
   withCondition,
   writeStatus,
 } from './objects.ts';
-import { milliOf } from './quantity.ts';
+import { milliOf } from '../../quantity.ts';
 import type { Reconciler } from './runtime.ts';
 
 const USER = controllerUser('horizontal-pod-autoscaler');

@@ -9,7 +9,7 @@ import { ApiError } from '../../api/errors.ts';
 import type { AdmissionPlugin, ClusterApi, KObject } from '../../api/types.ts';
 import { R } from './kinds.ts';
 import { at } from './objects.ts';
-import { milliOf } from './quantity.ts';
+import { milliOf } from '../../quantity.ts';
 
 interface LimitItem {
   type: string;

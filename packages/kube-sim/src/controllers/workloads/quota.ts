@@ -13,7 +13,7 @@ import type { ResourceType } from '../../resources.ts';
 import { RESOURCES } from '../../resources.ts';
 import { controllerUser, R } from './kinds.ts';
 import { at, isPodTerminal, keyOf, splitKey, writeStatus } from './objects.ts';
-import { formatAmount, milliOf, parseAmount } from './quantity.ts';
+import { formatAmount, milliOf, parseAmount } from '../../quantity.ts';
 import type { Reconciler } from './runtime.ts';
 
 const USER = controllerUser('resourcequota-controller');

@@ -11,7 +11,7 @@ import type { AdmissionPlugin, ClusterApi, KObject } from '../../api/types.ts';
 import type { SimClock } from '../../clock/clock.ts';
 import { COMPONENT, controllerUser, R } from './kinds.ts';
 import { at, keyOf, splitKey, writeStatus } from './objects.ts';
-import { milliOf } from './quantity.ts';
+import { milliOf } from '../../quantity.ts';
 import type { Reconciler } from './runtime.ts';
 
 const USER = controllerUser('persistent-volume-binder');

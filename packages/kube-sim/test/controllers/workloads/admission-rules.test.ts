@@ -6,7 +6,7 @@ import {
   resolveTargetPort,
 } from '../../../src/controllers/workloads/endpoints.ts';
 import { applyDefaults, violations } from '../../../src/controllers/workloads/limitrange.ts';
-import { formatAmount, parseAmount } from '../../../src/controllers/workloads/quantity.ts';
+import { formatAmount, parseAmount } from '../../../src/quantity.ts';
 import { usageOf } from '../../../src/controllers/workloads/quota.ts';
 import { R } from '../../../src/controllers/workloads/kinds.ts';
 

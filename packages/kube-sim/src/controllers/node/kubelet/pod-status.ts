@@ -5,7 +5,7 @@
  * would on a real node.
  */
 import type { PodObject } from '../pod-model.ts';
-import { toAmounts } from '../quantity.ts';
+import { toAmounts } from '../../../quantity.ts';
 
 export interface Waiting {
   reason: string;

@@ -11,7 +11,7 @@ import { pullSucceeds } from '../../../sim/catalog.ts';
 import type { ResolvedImage } from '../../../sim/resolved.ts';
 import type { SimEnvironment } from '../../../sim/runtime-types.ts';
 import type { ContainerSpec, PodObject } from '../pod-model.ts';
-import { parseQuantity } from '../quantity.ts';
+import { parseQuantity } from '../../../quantity.ts';
 import { missingVolume, resolveEnv, type ConfigLookup } from './config-refs.ts';
 import { ContainerSlot } from './container.ts';
 import { buildPodStatus, type Terminated } from './pod-status.ts';

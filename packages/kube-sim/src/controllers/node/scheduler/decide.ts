@@ -6,7 +6,7 @@
 import type { KObject } from '../../../api/types.ts';
 import type { NodeObject, PodObject } from '../pod-model.ts';
 import { podSpec } from '../pod-model.ts';
-import { toAmounts } from '../quantity.ts';
+import { toAmounts } from '../../../quantity.ts';
 import type { ClusterSnapshot, NodeFailure } from './fit.ts';
 import { checkNode, podRequests } from './fit.ts';
 

@@ -13,7 +13,7 @@ import type {
   PodObject,
 } from '../pod-model.ts';
 import { isTerminal, podSpec } from '../pod-model.ts';
-import { toAmounts } from '../quantity.ts';
+import { toAmounts } from '../../../quantity.ts';
 import { firstUntolerated, formatTaint, isTolerated, UNSCHEDULABLE_TAINT } from '../taints.ts';
 
 /** Whether preemption could ever help with a reason (kube-scheduler's Unschedulable vs UnschedulableAndUnresolvable). */
