@@ -119,7 +119,7 @@ describe('opsloop diagnose', () => {
     expect(stdout).toContain('Namespace broken: 1 error');
     expect(stdout).toContain('ERROR SERVICE_SELECTOR_NO_MATCH — Service broken/api');
     expect(stdout).toMatch(
-      /1\. PatchServiceSelector\s+\{"namespace":"broken","name":"api","selector":\{"app.kubernetes.io\/name":"api"\}\}/,
+      /1\. PatchServiceSelector\s+\{"namespace": "broken", "name": "api", "selector":\s+\{"app.kubernetes.io\/name": "api"\}\}/,
     );
     expect(Math.max(...stdout.split('\n').map((l) => l.length))).toBeLessThanOrEqual(100);
     const writes = env.sim.audit

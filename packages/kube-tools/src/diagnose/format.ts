@@ -32,6 +32,18 @@ export function wrap(text: string, indent: string, width = WIDTH, firstIndent = 
   return lines;
 }
 
+/** Args as one-line JSON with a space after each separator, so long args wrap between fields. */
+function readableArgs(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(readableArgs).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    const fields = Object.entries(value).map(
+      ([k, v]) => `${JSON.stringify(k)}: ${readableArgs(v)}`,
+    );
+    return `{${fields.join(', ')}}`;
+  }
+  return JSON.stringify(value);
+}
+
 /** The exact JSON shape of `opsloop diagnose --json`. What a person must do goes into the explanation. */
 export function findingJson(f: Finding) {
   return {
@@ -90,7 +102,7 @@ export function formatReport(byNamespace: Map<string, Finding[]>): string {
         f.remediations.forEach((r, i) => {
           out.push(
             ...wrap(
-              `${i + 1}. ${r.action} ${JSON.stringify(r.args)} (confidence ${r.confidence.toFixed(2)})`,
+              `${i + 1}. ${r.action} ${readableArgs(r.args)} (confidence ${r.confidence.toFixed(2)})`,
               '         ',
               WIDTH,
               '      ',
