@@ -148,6 +148,48 @@ describe('analyzers (pure, over a snapshot)', () => {
     expect(codes).toEqual(['ROLLOUT_STUCK']);
   });
 
+  it('reports a workload that is still starting at info, and one with a failing pod as a warning', () => {
+    const sts: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'search', namespace: 'shop', uid: 's1' },
+      spec: { replicas: 2 },
+      status: { readyReplicas: 1 },
+    };
+    const owned = {
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'search', uid: 's1', controller: true },
+      ],
+    };
+    const ready = pod('search-0', { app: 'search' });
+    ready.metadata = { ...ready.metadata, ...owned };
+    const waiting = (reason: string, restartCount: number): KubeObject => ({
+      ...pod('search-1', { app: 'search' }),
+      metadata: { name: 'search-1', namespace: 'shop', ...owned },
+      status: {
+        phase: 'Pending',
+        conditions: [{ type: 'Ready', status: 'False' }],
+        containerStatuses: [
+          { name: 'app', ready: false, restartCount, state: { waiting: { reason } } },
+        ],
+      },
+    });
+    const unavailable = (p: KubeObject) =>
+      analyzeSnapshot(snapshot({ statefulSets: [sts], pods: [ready, p] })).find(
+        (f) => f.code === 'WORKLOAD_UNAVAILABLE',
+      );
+    const starting = unavailable(waiting('ContainerCreating', 0));
+    expect(starting?.severity).toBe('info');
+    expect(starting?.explanation).toContain('still starting');
+    // A crashing pod: the workload is reported as a problem (by the crash analyzer, which
+    // then drops the generic symptom), never as merely starting.
+    const crashing = analyzeSnapshot(
+      snapshot({ statefulSets: [sts], pods: [ready, waiting('CrashLoopBackOff', 3)] }),
+    );
+    expect(crashing.some((f) => f.severity === 'info')).toBe(false);
+    expect(crashing.some((f) => f.severity === 'warning' || f.severity === 'error')).toBe(true);
+  });
+
   it('validates cron schedules', () => {
     expect(cronProblem('0 3 * * *')).toBeUndefined();
     expect(cronProblem('*/15 9-17 * * mon-fri')).toBeUndefined();

@@ -273,3 +273,44 @@ export function editDistance(a: string, b: string): number {
   }
   return dp[a.length]![b.length]!;
 }
+
+const STARTING_REASONS = new Set(['ContainerCreating', 'PodInitializing']);
+
+/**
+ * Whether a workload that has fewer ready pods than desired is simply still starting: none
+ * of its pods shows a sign of failure (unschedulable, restarted, waiting for any reason
+ * but creation, a Warning event) and neither it nor its ReplicaSets has a Warning event
+ * (FailedCreate). A workload in that state is reported at info, not as a problem; if it
+ * stays that way the other analyzers (probes, scheduling, crashes, rollout deadline) catch
+ * the real cause as soon as it shows.
+ */
+export function isStillStarting(s: Snapshot, workload: KubeObject, kind: string): boolean {
+  const uid = workload.metadata.uid;
+  const name = workload.metadata.name;
+  const owned = (o: KubeObject) => {
+    const top = topOwner(s, o);
+    return top.metadata.uid === uid || (top.kind === kind && top.metadata.name === name);
+  };
+  const warned = (k: string, n: string) => eventsFor(s, k, n).some((e) => e.type === 'Warning');
+  if (warned(kind, name)) return false;
+  if (s.replicaSets.some((rs) => owned(rs) && warned('ReplicaSet', rs.metadata.name))) {
+    return false;
+  }
+  return s.pods.filter(owned).every((pod) => {
+    if (isPodReady(pod)) return true;
+    if (conditionOf(pod, 'PodScheduled')?.status === 'False') return false;
+    if (warned('Pod', pod.metadata.name)) return false;
+    const statuses = [
+      ...(pod.status?.initContainerStatuses ?? []),
+      ...(pod.status?.containerStatuses ?? []),
+    ] as {
+      restartCount?: number;
+      state?: { waiting?: { reason?: string }; terminated?: object };
+    }[];
+    return statuses.every(
+      (c) =>
+        (c.restartCount ?? 0) === 0 &&
+        (c.state?.waiting === undefined || STARTING_REASONS.has(c.state.waiting.reason ?? '')),
+    );
+  });
+}

@@ -4,6 +4,7 @@ import {
   conditionOf,
   eventEvidence,
   eventsFor,
+  isStillStarting,
   isWorkloadKind,
   previousRevision,
   revisions,
@@ -67,14 +68,17 @@ export const rolloutAnalyzer: Analyzer = {
               }),
         });
       } else if (available < desired && !d.spec?.paused) {
+        const starting = isStillStarting(s, d, 'Deployment');
         findings.push({
           code: 'WORKLOAD_UNAVAILABLE',
-          severity: 'warning',
+          severity: starting ? 'info' : 'warning',
           object: objectOf(d, 'Deployment'),
           evidence: [
             `replicas desired ${desired}, available ${available}, ready ${d.status?.readyReplicas ?? 0}`,
           ],
-          explanation: `${d.metadata.name} runs fewer available replicas than desired.`,
+          explanation: starting
+            ? `${d.metadata.name} is still starting: fewer replicas are available than desired, and no pod shows an error yet.`
+            : `${d.metadata.name} runs fewer available replicas than desired.`,
           remediations: [],
         });
       }
@@ -84,12 +88,15 @@ export const rolloutAnalyzer: Analyzer = {
       const desired = sts ? (w.spec?.replicas ?? 1) : (w.status?.desiredNumberScheduled ?? 0);
       const ready = sts ? (w.status?.readyReplicas ?? 0) : (w.status?.numberReady ?? 0);
       if (ready < desired) {
+        const starting = isStillStarting(s, w, w.kind ?? 'StatefulSet');
         findings.push({
           code: 'WORKLOAD_UNAVAILABLE',
-          severity: 'warning',
+          severity: starting ? 'info' : 'warning',
           object: objectOf(w),
           evidence: [`desired ${desired}, ready ${ready}`],
-          explanation: `${w.kind} ${w.metadata.name} has fewer ready pods than desired.`,
+          explanation: starting
+            ? `${w.kind} ${w.metadata.name} is still starting: fewer pods are ready than desired, and no pod shows an error yet.`
+            : `${w.kind} ${w.metadata.name} has fewer ready pods than desired.`,
           remediations: [],
         });
       }
