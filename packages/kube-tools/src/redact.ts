@@ -120,3 +120,13 @@ export function quote(text: string, max = 240): string {
   const capped = oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
   return JSON.stringify(capped);
 }
+
+/**
+ * A structured value (selector, probe, rules) for evidence lines: compact JSON, redacted
+ * and capped. JSON already marks where the cluster's data begins and ends, so it is not
+ * quoted a second time as a string (which would escape every inner quote).
+ */
+export function quoteJson(value: unknown, max = 240): string {
+  const text = redact(JSON.stringify(value) ?? 'null');
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

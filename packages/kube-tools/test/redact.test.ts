@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quote, redact, redactEnvValue, renderForModel, tailBound } from '../src/mod.ts';
+import { quote, quoteJson, redact, redactEnvValue, renderForModel, tailBound } from '../src/mod.ts';
 
 describe('redact', () => {
   const cases: [string, string][] = [
@@ -46,6 +46,15 @@ describe('redact', () => {
     expect(q.startsWith('"') && q.endsWith('"')).toBe(true);
     expect(q).not.toMatch(/\\n|\\u001b/);
     expect(JSON.parse(q).length).toBeLessThanOrEqual(100);
+  });
+
+  it('quoteJson() shows structured values as compact JSON, redacted and capped, not re-quoted', () => {
+    expect(quoteJson({ app: 'payment-api' })).toBe('{"app":"payment-api"}');
+    const env = quoteJson([{ name: 'DB', value: 'postgres://admin:hunter2@db:5432/shop' }]);
+    expect(env).not.toContain('hunter2');
+    const long = quoteJson({ rules: 'x'.repeat(500) }, 50);
+    expect(long).toHaveLength(50);
+    expect(long.endsWith('…')).toBe(true);
   });
 
   it('tailBound keeps the end and says when it cut', () => {

@@ -1,4 +1,4 @@
-import { quote } from '../redact.ts';
+import { quote, quoteJson } from '../redact.ts';
 import { parseQuantity } from '../validation.ts';
 import type { KubeObject } from '../types.ts';
 import { conditionOf, matchesLabelSelector } from './helpers.ts';
@@ -129,7 +129,7 @@ export const pdbAnalyzer: Analyzer = {
           severity: 'warning',
           object: objectOf(pdb, 'PodDisruptionBudget'),
           evidence: [
-            `selector: ${quote(JSON.stringify(pdb.spec?.selector ?? {}))} matches no pod in ${s.namespace}`,
+            `selector: ${quoteJson(pdb.spec?.selector ?? {})} matches no pod in ${s.namespace}`,
           ],
           explanation:
             'The disruption budget protects no pods: its selector matches none (a typo, or the workload was renamed).',

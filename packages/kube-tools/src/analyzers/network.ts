@@ -1,4 +1,4 @@
-import { quote } from '../redact.ts';
+import { quote, quoteJson } from '../redact.ts';
 import type { KubeObject } from '../types.ts';
 import { matchesLabelSelector, matchesSelector, topOwner } from './helpers.ts';
 import type { Snapshot } from './snapshot.ts';
@@ -147,8 +147,8 @@ export const networkPolicyAnalyzer: Analyzer = {
           object: objectOf(policy, 'NetworkPolicy'),
           evidence: [
             `${client.kind} ${client.metadata.name} refers to Service ${svc.metadata.name} (in its pod template) and is not allowed in`,
-            `NetworkPolicy ${policy.metadata.name} selects the Service's pods; its ingress rules: ${quote(JSON.stringify(policy.spec?.ingress ?? []), 300)}`,
-            `client pod labels: ${quote(JSON.stringify(stableLabels(client)))}, service target ports: ${targetPorts.join(', ')}`,
+            `NetworkPolicy ${policy.metadata.name} selects the Service's pods; its ingress rules: ${quoteJson(policy.spec?.ingress ?? [], 300)}`,
+            `client pod labels: ${quoteJson(stableLabels(client))}, service target ports: ${targetPorts.join(', ')}`,
           ],
           explanation: `Traffic from ${client.metadata.name} to ${svc.metadata.name} is dropped: the NetworkPolicy that selects ${svc.metadata.name}'s pods has no rule admitting ${client.metadata.name}.`,
           remediations: Object.keys(stableLabels(client)).length
@@ -187,7 +187,7 @@ export const networkPolicyAnalyzer: Analyzer = {
           code: 'NETPOL_SELECTS_NO_PODS',
           severity: 'info',
           object: objectOf(policy, 'NetworkPolicy'),
-          evidence: [`podSelector: ${quote(JSON.stringify(sel))} matches no pod in ${s.namespace}`],
+          evidence: [`podSelector: ${quoteJson(sel)} matches no pod in ${s.namespace}`],
           explanation:
             'The NetworkPolicy applies to no pod; if it was meant to protect something, its selector is wrong.',
           remediations: [],
@@ -216,7 +216,7 @@ export const networkPolicyAnalyzer: Analyzer = {
         severity: 'error',
         object: objectOf(policy, 'NetworkPolicy'),
         evidence: [
-          `policyTypes: ${quote(JSON.stringify(types(policy)))}, egress rules: ${quote(JSON.stringify(rules), 300)}`,
+          `policyTypes: ${quoteJson(types(policy))}, egress rules: ${quoteJson(rules, 300)}`,
           `selects ${pods.length} pod(s), e.g. ${pods
             .slice(0, 3)
             .map((p) => p.metadata.name)

@@ -1,4 +1,4 @@
-import { quote } from '../redact.ts';
+import { quote, quoteJson } from '../redact.ts';
 import { parseQuantity } from '../validation.ts';
 import type { KubeObject } from '../types.ts';
 import type { ContainerState } from './helpers.ts';
@@ -110,7 +110,7 @@ export const crashAnalyzer: Analyzer = {
       const evidence = [
         `${containerLabel(c)}: ${c.status.state?.waiting?.reason ?? 'terminated'}, exit code ${t.exitCode ?? '?'}, reason ${t.reason ?? '?'}, restarts ${c.status.restartCount ?? 0}`,
         ...(t.message ? [`termination message: ${quote(String(t.message))}`] : []),
-        `command: ${quote(JSON.stringify([...(c.spec.command ?? []), ...(c.spec.args ?? [])]))}, image ${quote(String(c.spec.image ?? ''))}`,
+        `command: ${quoteJson([...(c.spec.command ?? []), ...(c.spec.args ?? [])])}, image ${quote(String(c.spec.image ?? ''))}`,
         ...eventsFor(s, 'Pod', c.pod.metadata.name)
           .filter((e) => e.type === 'Warning')
           .slice(0, 2)
@@ -216,7 +216,7 @@ export const oomAnalyzer: Analyzer = {
         object: objectOf(owner),
         evidence: [
           `container ${c.name}: last terminated reason OOMKilled (exit ${terminated(c)?.exitCode ?? 137}), restarts ${c.status.restartCount ?? 0}`,
-          `resources: ${quote(JSON.stringify(c.spec.resources ?? {}))}`,
+          `resources: ${quoteJson(c.spec.resources ?? {})}`,
           ...logEvidence(s, c.pod.metadata.name, c.name),
         ],
         explanation: `Container ${c.name} uses more memory than its limit${limit ? ` (${limit})` : ''} and the kernel kills it.`,

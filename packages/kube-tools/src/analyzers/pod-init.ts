@@ -1,4 +1,4 @@
-import { quote } from '../redact.ts';
+import { quote, quoteJson } from '../redact.ts';
 import { containerStates, editDistance, groupByOwner, logEvidence } from './helpers.ts';
 import type { ContainerState } from './helpers.ts';
 import type { Snapshot } from './snapshot.ts';
@@ -57,7 +57,7 @@ export const initWaitAnalyzer: Analyzer = {
         object: objectOf(owner),
         evidence: [
           `${group.length} pod(s) stuck initialising; init container ${c.name} running since ${String(c.status.state.running.startedAt)}`,
-          `command: ${quote(JSON.stringify([...(c.spec.command ?? []), ...(c.spec.args ?? [])]))}`,
+          `command: ${quoteJson([...(c.spec.command ?? []), ...(c.spec.args ?? [])])}`,
           ...hosts.map(
             (h) =>
               `the command names ${quote(h.wrote)}; no Service has that name, Service ${quote(h.service)} exists`,

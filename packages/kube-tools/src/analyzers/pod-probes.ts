@@ -1,4 +1,4 @@
-import { quote } from '../redact.ts';
+import { quote, quoteJson } from '../redact.ts';
 import type { KubeObject } from '../types.ts';
 import {
   containerArgs,
@@ -145,8 +145,8 @@ export const probeAnalyzer: Analyzer = {
         const port = probePort(probe);
         const message = String(hit.event.message ?? '');
         const evidence = [
-          `container ${c.name} ${kind.field}: ${quote(JSON.stringify(probe))}`,
-          `container ports: ${quote(JSON.stringify(c.ports ?? []))}`,
+          `container ${c.name} ${kind.field}: ${quoteJson(probe)}`,
+          `container ports: ${quoteJson(c.ports ?? [])}`,
           eventEvidence(hit.event),
           `${group.filter((g) => g.kind === kind).length} pod(s) report it`,
         ];

@@ -1,4 +1,4 @@
-import { quote } from '../redact.ts';
+import { quote, quoteJson } from '../redact.ts';
 import type { KubeObject } from '../types.ts';
 import {
   conditionOf,
@@ -172,7 +172,7 @@ export const schedulingAnalyzer: Analyzer = {
           code: 'UNTOLERATED_TAINT',
           severity: 'error',
           object: objectOf(owner),
-          evidence: [...evidence, `tolerations: ${quote(JSON.stringify(current))}`],
+          evidence: [...evidence, `tolerations: ${quoteJson(current)}`],
           explanation: `Every node that could take the pod is tainted (${taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}`).join(', ')}) and the pod does not tolerate it.`,
           remediations: workload
             ? [
@@ -217,7 +217,7 @@ export const schedulingAnalyzer: Analyzer = {
           object: objectOf(owner),
           evidence: [
             ...evidence,
-            `nodeSelector: ${quote(JSON.stringify(selector))}`,
+            `nodeSelector: ${quoteJson(selector)}`,
             ...matching.map((n) => `node ${n.name} has the selected labels but is ${n.state}`),
           ],
           explanation: matching.length

@@ -1,4 +1,4 @@
-import { quote } from '../redact.ts';
+import { quote, quoteJson } from '../redact.ts';
 import type { KubeObject } from '../types.ts';
 import { editDistance, matchesSelector } from './helpers.ts';
 import type { Snapshot } from './snapshot.ts';
@@ -79,7 +79,7 @@ export const serviceAnalyzer: Analyzer = {
           severity: 'error',
           object: objectOf(svc, 'Service'),
           evidence: [
-            `selector: ${quote(JSON.stringify(selector))}`,
+            `selector: ${quoteJson(selector)}`,
             `0 of ${s.pods.length} pods in ${s.namespace} match`,
             `ready endpoints: ${ready}`,
           ],
@@ -128,7 +128,7 @@ export const serviceAnalyzer: Analyzer = {
           object: objectOf(svc, 'Service'),
           evidence: [
             `port ${port.port} → targetPort ${quote(String(target))}`,
-            `container ports of selected pods: ${quote(JSON.stringify(distinct))}`,
+            `container ports of selected pods: ${quoteJson(distinct)}`,
             `${pods.length} pod(s) selected, ${ready} ready endpoint(s)`,
           ],
           explanation: `Service ${svc.metadata.name} forwards port ${port.port} to ${String(target)}, which its pods do not expose, so connections are refused.`,
@@ -231,7 +231,7 @@ export const ingressAnalyzer: Analyzer = {
             object: objectOf(ing, 'Ingress'),
             evidence: [
               `backend ${quote(`${b.name}:${b.port?.number ?? b.port?.name}`)}`,
-              `service ports: ${quote(JSON.stringify(ports.map((p) => p.name ?? p.port)))}`,
+              `service ports: ${quoteJson(ports.map((p) => p.name ?? p.port))}`,
             ],
             explanation: `The Ingress routes to a port Service ${b.name} does not have.`,
             remediations: [],
