@@ -7,7 +7,7 @@ import {
   findingJson,
   formatReport,
 } from '../src/mod.ts';
-import type { KubeObject, Snapshot } from '../src/mod.ts';
+import type { Finding, KubeObject, Snapshot } from '../src/mod.ts';
 
 function snapshot(parts: Partial<Snapshot>): Snapshot {
   return { ...emptySnapshot('shop'), takenAt: '2026-01-01T00:00:00Z', ...parts };
@@ -196,6 +196,23 @@ describe('analyzers (pure, over a snapshot)', () => {
     expect(cronProblem('@hourly')).toBeUndefined();
     expect(cronProblem('0 25 * * *')).toMatch(/outside 0-23/);
     expect(cronProblem('0 3 * *')).toMatch(/4 fields/);
+  });
+
+  it('the report heading counts findings per severity in plain English', () => {
+    const finding = (severity: Finding['severity']): Finding => ({
+      code: 'X',
+      severity,
+      object: { apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'p' },
+      evidence: [],
+      explanation: 'x',
+      remediations: [],
+    });
+    const heading = (fs: Finding[]) => formatReport(new Map([['shop', fs]])).split('\n')[0];
+    expect(heading([finding('error'), finding('error'), finding('warning')])).toBe(
+      'Namespace shop: 2 errors, 1 warning',
+    );
+    expect(heading([finding('info'), finding('info')])).toBe('Namespace shop: 2 info');
+    expect(heading([])).toBe('Namespace shop: no findings');
   });
 
   it('the report fits 100 columns and the JSON has exactly the documented keys', () => {

@@ -79,7 +79,8 @@ function countLine(findings: Finding[]): string {
   const counts = (['critical', 'error', 'warning', 'info'] as Severity[])
     .map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
     .filter(([, n]) => n > 0)
-    .map(([s, n]) => `${n} ${s}`);
+    // "2 errors, 1 warning, 3 info": only the countable nouns take a plural.
+    .map(([s, n]) => `${n} ${s}${n > 1 && (s === 'error' || s === 'warning') ? 's' : ''}`);
   return counts.length ? counts.join(', ') : 'no findings';
 }
 
