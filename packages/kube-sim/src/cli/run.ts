@@ -71,24 +71,16 @@ export async function runSimCommand(argv: string[]): Promise<number> {
       ...(options.statePath ? { statePath: options.statePath } : {}),
       ...(options.auditLogPath ? { auditLogPath: options.auditLogPath } : {}),
     });
+  } catch (error) {
+    return startFailure(error, options);
+  }
+  try {
     for (const hook of SIM_START_HOOKS) await hook(sim, options);
   } catch (error) {
-    if (error instanceof SimLoadError) {
-      console.error(`opsloop sim: ${error.message}`);
-      return 2;
-    }
-    const code = (error as { code?: string }).code;
-    if (code === 'EADDRINUSE') {
-      console.error(
-        `opsloop sim: port ${options.port} is in use; pass --port N (0 picks a free port)`,
-      );
-      return 1;
-    }
-    if (code === 'ENOENT') {
-      console.error(`opsloop sim: ${(error as Error).message}`);
-      return 2;
-    }
-    throw error;
+    // A hook (e.g. --scenario) failed after the server started: stop it, or the process
+    // would keep serving a half-loaded cluster after printing the error.
+    await sim.stop();
+    return startFailure(error, options);
   }
   const shown = options.kubeconfigOut ?? DEFAULT_KUBECONFIG;
   const kubeconfigPath = resolve(shown);
@@ -107,4 +99,24 @@ export async function runSimCommand(argv: string[]): Promise<number> {
   await sim.stop();
   if (options.statePath) console.log(`state saved to ${options.statePath}`);
   return 0;
+}
+
+/** The exit code and message for a start that failed; unexpected errors propagate. */
+function startFailure(error: unknown, options: SimCommandOptions): number {
+  if (error instanceof SimLoadError) {
+    console.error(`opsloop sim: ${error.message}`);
+    return 2;
+  }
+  const code = (error as { code?: string }).code;
+  if (code === 'EADDRINUSE') {
+    console.error(
+      `opsloop sim: port ${options.port} is in use; pass --port N (0 picks a free port)`,
+    );
+    return 1;
+  }
+  if (code === 'ENOENT') {
+    console.error(`opsloop sim: ${(error as Error).message}`);
+    return 2;
+  }
+  throw error;
 }

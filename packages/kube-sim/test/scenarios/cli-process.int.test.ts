@@ -71,4 +71,19 @@ describe('opsloop sim --scenario (process)', () => {
     }
     expect(await exited).toBe(0);
   });
+
+  it('exits 2 at once, with the list of scenarios, when the scenario does not exist', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'opsloop-sim-cli-'));
+    const child = spawn(
+      process.execPath,
+      ['--import', tsx, entry, '--scenario', 'no-such-scenario', '--port', '0'],
+      { cwd },
+    );
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(err).toContain('scenario "no-such-scenario" not found');
+    expect(err).toContain('payment-api-selector-mismatch');
+  });
 });
