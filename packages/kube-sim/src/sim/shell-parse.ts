@@ -87,6 +87,17 @@ export function tokenize(src: string): Token[] {
       if (last?.kind === 'lit') last.text += text;
       else parts.push({ kind: 'lit', text });
     };
+    // `$NAME` / `${NAME}` at i (inside or outside double quotes); a lone `$` is literal.
+    const dollar = () => {
+      const v = readVar(src, i);
+      if (v) {
+        parts.push(v.part);
+        i = v.next;
+      } else {
+        lit('$');
+        i++;
+      }
+    };
     while (i < src.length) {
       const ch = src[i] ?? '';
       if (/[\s;&|<>]/.test(ch)) break;
@@ -104,14 +115,7 @@ export function tokenize(src: string): Token[] {
             lit(src[i + 1] ?? '');
             i += 2;
           } else if (d === '$') {
-            const v = readVar(src, i);
-            if (v) {
-              parts.push(v.part);
-              i = v.next;
-            } else {
-              lit('$');
-              i++;
-            }
+            dollar();
           } else {
             lit(d);
             i++;
@@ -123,14 +127,7 @@ export function tokenize(src: string): Token[] {
         lit(src[i + 1] ?? '');
         i += 2;
       } else if (ch === '$') {
-        const v = readVar(src, i);
-        if (v) {
-          parts.push(v.part);
-          i = v.next;
-        } else {
-          lit('$');
-          i++;
-        }
+        dollar();
       } else {
         lit(ch);
         i++;
