@@ -1,0 +1,12 @@
+/** @opsloop/service-kit: what every Opsloop service process shares (config, logs, health, NATS, run). */
+export {
+  COMMON_SETTINGS,
+  CommonConfig,
+  ConfigError,
+  parseConfig,
+  usage,
+  type Setting,
+} from './config.ts';
+export { startHealthServer, type HealthServer } from './health.ts';
+export { connectNats } from './nats.ts';
+export { createLogger, runService, type Logger, type RunningService } from './run.ts';
