@@ -15,6 +15,12 @@ export const OperationRequested = defineEvent(
     requestedBy: Principal,
     /** Teams the requester acts for; approvals must come from teams owning the namespaces touched. */
     teams: z.array(z.string().min(1).max(128)).max(50).optional(),
+    /**
+     * The namespaces the requester's teams own (names or globs such as "shop-*"), resolved by
+     * the gateway from its users file. The planner's policy refuses any step outside them.
+     * Absent on events written before it existed: the planner then refuses every step.
+     */
+    scope: z.object({ namespaces: z.array(z.string().min(1).max(253)).max(200) }).optional(),
     cluster: z.object({ id: z.string().min(1).max(128) }),
     /** The model that will plan; absent means `--llm none` (analyzers and intent parser only). */
     llm: z
