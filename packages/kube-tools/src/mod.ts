@@ -17,7 +17,14 @@ export {
   actionJsonSchemas,
 } from './actions/catalog.ts';
 export { DEFAULT_POLICY, FIELD_MANAGER } from './actions/types.ts';
-export type { ActionDefinition, PlannedStep, Policy } from './actions/types.ts';
+export { OPERATION_ANNOTATION } from './actions/write.ts';
+export type {
+  ActionDefinition,
+  ApplyOptions,
+  PlannedStep,
+  Policy,
+  StepObservation,
+} from './actions/types.ts';
 
 // Checks
 export { CHECKS, runCheck, checkJsonSchemas } from './checks/catalog.ts';
@@ -32,6 +39,7 @@ export type { ReadTool, ToolOutput } from './read/types.ts';
 export { ANALYZERS, analyzeSnapshot } from './analyzers/run.ts';
 export { loadSnapshot, loadClusterScoped, emptySnapshot } from './analyzers/snapshot.ts';
 export type { Snapshot } from './analyzers/snapshot.ts';
-export type { Analyzer, Finding, Remediation, Severity } from './analyzers/types.ts';
+export { toFindingPayload } from './analyzers/types.ts';
+export type { Analyzer, Finding, FindingObject, Remediation, Severity } from './analyzers/types.ts';
 export { diagnose, runDiagnoseCommand, parseDiagnoseArgs } from './diagnose/command.ts';
 export { findingJson, formatReport } from './diagnose/format.ts';

@@ -187,7 +187,7 @@ describe('analyzers (pure, over a snapshot)', () => {
       snapshot({ statefulSets: [sts], pods: [ready, waiting('CrashLoopBackOff', 3)] }),
     );
     expect(crashing.some((f) => f.severity === 'info')).toBe(false);
-    expect(crashing.some((f) => f.severity === 'warning' || f.severity === 'error')).toBe(true);
+    expect(crashing.some((f) => f.severity === 'warning' || f.severity === 'critical')).toBe(true);
   });
 
   it('validates cron schedules', () => {
@@ -208,9 +208,10 @@ describe('analyzers (pure, over a snapshot)', () => {
       remediations: [],
     });
     const heading = (fs: Finding[]) => formatReport(new Map([['shop', fs]])).split('\n')[0];
-    expect(heading([finding('error'), finding('error'), finding('warning')])).toBe(
-      'Namespace shop: 2 errors, 1 warning',
+    expect(heading([finding('critical'), finding('critical'), finding('warning')])).toBe(
+      'Namespace shop: 2 critical, 1 warning',
     );
+    expect(heading([finding('warning'), finding('warning')])).toBe('Namespace shop: 2 warnings');
     expect(heading([finding('info'), finding('info')])).toBe('Namespace shop: 2 info');
     expect(heading([])).toBe('Namespace shop: no findings');
   });

@@ -116,8 +116,8 @@ describe('opsloop diagnose', () => {
     const mark = env.sim.audit.entries().length;
     const { code, stdout } = await diagnose(['--kubeconfig', kubeconfig, '-n', 'broken']);
     expect(code).toBe(1);
-    expect(stdout).toContain('Namespace broken: 1 error');
-    expect(stdout).toContain('ERROR SERVICE_SELECTOR_NO_MATCH — Service broken/api');
+    expect(stdout).toContain('Namespace broken: 1 critical');
+    expect(stdout).toContain('CRITICAL SERVICE_SELECTOR_NO_MATCH — Service broken/api');
     expect(stdout).toMatch(
       /1\. PatchServiceSelector\s+\{"namespace": "broken", "name": "api", "selector":\s+\{"app.kubernetes.io\/name": "api"\}\}/,
     );
@@ -151,7 +151,7 @@ describe('opsloop diagnose', () => {
     expect(Object.keys(f.object as object)).toEqual(['apiVersion', 'kind', 'namespace', 'name']);
     expect(f).toMatchObject({
       code: 'SERVICE_SELECTOR_NO_MATCH',
-      severity: 'error',
+      severity: 'critical',
       object: { apiVersion: 'v1', kind: 'Service', namespace: 'broken', name: 'api' },
     });
     const r = (f.remediations as Record<string, unknown>[])[0]!;

@@ -43,14 +43,26 @@ export const ContextGathered = defineEvent(
   }),
 );
 
+/**
+ * How bad a finding is, in the three levels operators know from Prometheus/Alertmanager:
+ * critical = something is broken now (a workload down, a pod that cannot start, traffic
+ * dropped); warning = degraded or about to break; info = worth knowing, nothing to fix.
+ */
+export const Severity = z.enum(['info', 'warning', 'critical']);
+export type Severity = z.infer<typeof Severity>;
+export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+/** Size caps of a finding, exported so producers can fit their text before they emit it. */
+export const FINDING_LIMITS = { explanation: 2000, evidenceItems: 20, evidenceText: 1000 } as const;
+
 export const Finding = z.object({
   /** Analyzer code, e.g. "ImagePullBackOff" or "ServiceSelectorMismatch". */
   code: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{1,63}$/),
-  severity: z.enum(['info', 'warning', 'critical']),
+  severity: Severity,
   object: ObjectRef,
-  explanation: text(2000),
+  explanation: text(FINDING_LIMITS.explanation),
   /** Quoted, redacted snippets of cluster data backing the finding. */
-  evidence: z.array(text(1000)).max(20),
+  evidence: z.array(text(FINDING_LIMITS.evidenceText)).max(FINDING_LIMITS.evidenceItems),
 });
 export type Finding = z.infer<typeof Finding>;
 

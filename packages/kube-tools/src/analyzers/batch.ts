@@ -71,7 +71,7 @@ export const jobAnalyzer: Analyzer = {
         .find((x) => x.cs.state?.terminated);
       findings.push({
         code: 'JOB_FAILED',
-        severity: ownedByCron ? 'warning' : 'error',
+        severity: ownedByCron ? 'warning' : 'critical',
         object: objectOf(job, 'Job'),
         evidence: [
           `condition Failed reason ${String(failed.reason)}: ${quote(String(failed.message ?? ''))}`,
@@ -103,7 +103,7 @@ export const cronJobAnalyzer: Analyzer = {
       if (problem) {
         findings.push({
           code: 'CRONJOB_BAD_SCHEDULE',
-          severity: 'error',
+          severity: 'critical',
           object: objectOf(cj, 'CronJob'),
           evidence: [`schedule: ${quote(String(cj.spec?.schedule ?? ''))}: ${problem}`],
           explanation: 'The CronJob schedule is not a valid cron expression, so it never runs.',

@@ -29,7 +29,7 @@ export const hpaAnalyzer: Analyzer = {
       if (!workload) {
         findings.push({
           code: 'HPA_TARGET_MISSING',
-          severity: 'error',
+          severity: 'critical',
           object: objectOf(hpa, 'HorizontalPodAutoscaler'),
           evidence: [
             `scaleTargetRef: ${quote(`${ref.kind}/${ref.name}`)} not found in ${s.namespace}`,

@@ -143,7 +143,7 @@ export const networkPolicyAnalyzer: Analyzer = {
         const policy = policies[0]!;
         findings.push({
           code: 'NETPOL_BLOCKS_SERVICE_TRAFFIC',
-          severity: 'error',
+          severity: 'critical',
           object: objectOf(policy, 'NetworkPolicy'),
           evidence: [
             `${client.kind} ${client.metadata.name} refers to Service ${svc.metadata.name} (in its pod template) and is not allowed in`,
@@ -213,7 +213,7 @@ export const networkPolicyAnalyzer: Analyzer = {
       for (const p of pods) dnsCovered.add(p.metadata.name);
       findings.push({
         code: 'NETPOL_BLOCKS_DNS',
-        severity: 'error',
+        severity: 'critical',
         object: objectOf(policy, 'NetworkPolicy'),
         evidence: [
           `policyTypes: ${quoteJson(types(policy))}, egress rules: ${quoteJson(rules, 300)}`,

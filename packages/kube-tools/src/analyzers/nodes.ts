@@ -69,7 +69,7 @@ export const nodeAnalyzer: Analyzer = {
     for (const name of s.missingNodes) {
       findings.push({
         code: 'NODE_MISSING',
-        severity: 'error',
+        severity: 'critical',
         object: { apiVersion: 'v1', kind: 'Node', namespace: null, name },
         evidence: [`pods of ${s.namespace} are bound to node ${quote(name)}, which does not exist`],
         explanation:

@@ -216,7 +216,7 @@ export const missingConfigAnalyzer: Analyzer = {
             : `${ref.kind} ${ref.name}`;
         findings.push({
           code: item.code,
-          severity: 'error',
+          severity: 'critical',
           object: objectOf(owner),
           evidence: [
             `pod ${item.pod.metadata.name} refers to ${what}${ref.key !== undefined && !keys ? ` (key "${ref.key}")` : ''}`,
@@ -266,7 +266,7 @@ export const mountAnalyzer: Analyzer = {
       .filter((x) => !/(secret|configmap) "[^"]+" not found/i.test(String(x.event.message ?? '')));
     return [...groupByOwner(s, items)].map(([owner, group]) => ({
       code: 'VOLUME_MOUNT_FAILED',
-      severity: 'error' as const,
+      severity: 'critical' as const,
       object: objectOf(owner),
       evidence: [eventEvidence(group[0]!.event), `${group.length} pod(s) waiting on the mount`],
       explanation: 'A volume of the pod cannot be mounted, so its containers never start.',

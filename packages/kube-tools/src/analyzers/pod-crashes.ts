@@ -126,7 +126,7 @@ export const crashAnalyzer: Analyzer = {
         const fixes = undo(s, owner, 'ran a command this image has', 0.75);
         findings.push({
           code: 'CONTAINER_COMMAND_NOT_FOUND',
-          severity: 'error',
+          severity: 'critical',
           object: objectOf(owner),
           evidence,
           explanation: `The ${c.init ? 'init ' : ''}container ${c.name} asks to run a command that does not exist in image ${c.spec.image}, so it cannot start.`,
@@ -146,7 +146,7 @@ export const crashAnalyzer: Analyzer = {
           .filter((r): r is Remediation => r !== undefined);
         findings.push({
           code: 'CONTAINER_MISSING_ENV',
-          severity: 'error',
+          severity: 'critical',
           object: objectOf(owner),
           evidence,
           explanation: `Container ${c.name} exits at start because required environment variable(s) ${missing.join(', ')} are not set.`,
@@ -162,7 +162,7 @@ export const crashAnalyzer: Analyzer = {
       const fixes = undo(s, owner, 'ran without crashing', 0.5);
       findings.push({
         code: c.init ? 'INIT_CONTAINER_FAILING' : 'CONTAINER_CRASHLOOP',
-        severity: 'error',
+        severity: 'critical',
         object: objectOf(owner),
         evidence,
         explanation: `${c.init ? 'Init container' : 'Container'} ${c.name} keeps exiting with code ${t.exitCode ?? '?'}${c.init ? ', so the pod never starts its main containers' : ''}; the log tail shows why.`,
@@ -212,7 +212,7 @@ export const oomAnalyzer: Analyzer = {
       }
       findings.push({
         code: 'CONTAINER_OOMKILLED',
-        severity: 'error',
+        severity: 'critical',
         object: objectOf(owner),
         evidence: [
           `container ${c.name}: last terminated reason OOMKilled (exit ${terminated(c)?.exitCode ?? 137}), restarts ${c.status.restartCount ?? 0}`,

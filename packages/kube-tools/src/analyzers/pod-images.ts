@@ -160,7 +160,7 @@ export const imagePullAnalyzer: Analyzer = {
         const fix = pullSecrets.length ? [] : pullSecretFix(s, owner, image);
         findings.push({
           code: 'IMAGE_PULL_UNAUTHORIZED',
-          severity: 'error',
+          severity: 'critical',
           object: objectOf(owner),
           evidence,
           explanation: `The registry refuses to serve ${image} without credentials${pullSecrets.length ? ' that work' : ''}. The pod has ${pullSecrets.length ? 'pull secrets, but the registry rejects them' : 'no imagePullSecrets'}.`,
@@ -177,7 +177,7 @@ export const imagePullAnalyzer: Analyzer = {
       ];
       findings.push({
         code: notFound ? 'IMAGE_NOT_FOUND' : 'IMAGE_PULL_FAILED',
-        severity: 'error',
+        severity: 'critical',
         object: objectOf(owner),
         evidence,
         explanation: notFound

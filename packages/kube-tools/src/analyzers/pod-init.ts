@@ -53,7 +53,7 @@ export const initWaitAnalyzer: Analyzer = {
       const hosts = mistypedHosts(s, c);
       findings.push({
         code: 'INIT_CONTAINER_STUCK',
-        severity: 'error',
+        severity: 'critical',
         object: objectOf(owner),
         evidence: [
           `${group.length} pod(s) stuck initialising; init container ${c.name} running since ${String(c.status.state.running.startedAt)}`,

@@ -154,7 +154,7 @@ export const probeAnalyzer: Analyzer = {
         const portFixes = canFix && port !== undefined ? portFix(owner, c, kind.probe, port) : [];
         // A readiness probe that fails on every pod takes the workload out of service.
         const noneReady = !s.pods.some((p) => topOwnerIs(s, p, owner) && isPodReady(p));
-        const severity = kind.probe === 'readiness' && !noneReady ? 'warning' : 'error';
+        const severity = kind.probe === 'readiness' && !noneReady ? 'warning' : 'critical';
         const effect =
           kind.probe === 'readiness'
             ? 'the pods never become Ready, so Services send them no traffic'

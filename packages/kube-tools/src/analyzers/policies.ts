@@ -65,7 +65,7 @@ export const serviceAccountAnalyzer: Analyzer = {
         .find((e) => e.reason === 'FailedCreate');
       findings.push({
         code: 'SERVICEACCOUNT_MISSING',
-        severity: 'error',
+        severity: 'critical',
         object: objectOf(w),
         evidence: [
           `serviceAccountName: ${quote(String(sa))}; ServiceAccounts in ${s.namespace}: ${[...names].slice(0, 8).join(', ')}`,
@@ -114,7 +114,7 @@ export const limitRangeAnalyzer: Analyzer = {
         if (!problems.length) continue;
         findings.push({
           code: 'LIMITRANGE_VIOLATION',
-          severity: 'error',
+          severity: 'critical',
           object: objectOf(w),
           evidence: problems.map((p) => `container ${c.name}: ${p}`),
           explanation: `Container ${c.name} asks for resources outside the namespace's LimitRange, so its pods are refused at admission.`,

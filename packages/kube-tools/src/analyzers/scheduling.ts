@@ -140,7 +140,7 @@ export const schedulingAnalyzer: Analyzer = {
         const fix = workload ? smallerRequestFix(s, owner, msg) : [];
         findings.push({
           code: 'INSUFFICIENT_RESOURCES',
-          severity: 'error',
+          severity: 'critical',
           object: objectOf(owner),
           evidence: [...evidence, `requests: ${quote(requests.join('; '))}`],
           explanation:
@@ -170,7 +170,7 @@ export const schedulingAnalyzer: Analyzer = {
         );
         findings.push({
           code: 'UNTOLERATED_TAINT',
-          severity: 'error',
+          severity: 'critical',
           object: objectOf(owner),
           evidence: [...evidence, `tolerations: ${quoteJson(current)}`],
           explanation: `Every node that could take the pod is tainted (${taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}`).join(', ')}) and the pod does not tolerate it.`,
@@ -213,7 +213,7 @@ export const schedulingAnalyzer: Analyzer = {
           }));
         findings.push({
           code: 'NODE_SELECTOR_NO_MATCH',
-          severity: 'error',
+          severity: 'critical',
           object: objectOf(owner),
           evidence: [
             ...evidence,
@@ -237,7 +237,7 @@ export const schedulingAnalyzer: Analyzer = {
       if (/anti-affinity/i.test(msg)) {
         findings.push({
           code: 'ANTI_AFFINITY_UNSATISFIABLE',
-          severity: 'error',
+          severity: 'critical',
           object: objectOf(owner),
           evidence,
           explanation:
@@ -250,7 +250,7 @@ export const schedulingAnalyzer: Analyzer = {
       }
       findings.push({
         code: 'POD_UNSCHEDULABLE',
-        severity: 'error',
+        severity: 'critical',
         object: objectOf(owner),
         evidence,
         explanation: 'The scheduler finds no node for the pod; its message says why.',

@@ -76,7 +76,7 @@ export const serviceAnalyzer: Analyzer = {
         const fixes = selectorCandidates(s, svc, selector);
         findings.push({
           code: 'SERVICE_SELECTOR_NO_MATCH',
-          severity: 'error',
+          severity: 'critical',
           object: objectOf(svc, 'Service'),
           evidence: [
             `selector: ${quoteJson(selector)}`,
@@ -124,7 +124,7 @@ export const serviceAnalyzer: Analyzer = {
             : [];
         findings.push({
           code: 'SERVICE_TARGETPORT_MISMATCH',
-          severity: 'error',
+          severity: 'critical',
           object: objectOf(svc, 'Service'),
           evidence: [
             `port ${port.port} → targetPort ${quote(String(target))}`,
@@ -202,7 +202,7 @@ export const ingressAnalyzer: Analyzer = {
         if (!svc) {
           findings.push({
             code: 'INGRESS_BACKEND_MISSING',
-            severity: 'error',
+            severity: 'critical',
             object: objectOf(ing, 'Ingress'),
             evidence: [
               `backend service ${quote(b.name)} does not exist in ${s.namespace}`,
@@ -227,7 +227,7 @@ export const ingressAnalyzer: Analyzer = {
         if (!ok) {
           findings.push({
             code: 'INGRESS_BACKEND_PORT_MISSING',
-            severity: 'error',
+            severity: 'critical',
             object: objectOf(ing, 'Ingress'),
             evidence: [
               `backend ${quote(`${b.name}:${b.port?.number ?? b.port?.name}`)}`,

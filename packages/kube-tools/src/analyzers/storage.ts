@@ -40,7 +40,7 @@ export const pvcAnalyzer: Analyzer = {
       if (className && className !== '' && !classes.includes(className)) {
         findings.push({
           code: 'PVC_STORAGECLASS_MISSING',
-          severity: 'error',
+          severity: 'critical',
           object: objectOf(pvc, 'PersistentVolumeClaim'),
           evidence,
           explanation: `The claim asks for StorageClass "${className}", which does not exist, so no volume is provisioned and pods using it stay Pending.`,
@@ -50,7 +50,7 @@ export const pvcAnalyzer: Analyzer = {
       } else if (className === undefined && defaults.length === 0) {
         findings.push({
           code: 'PVC_NO_DEFAULT_STORAGECLASS',
-          severity: 'error',
+          severity: 'critical',
           object: objectOf(pvc, 'PersistentVolumeClaim'),
           evidence,
           explanation:

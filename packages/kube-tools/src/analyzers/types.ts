@@ -1,15 +1,10 @@
-import { z } from 'zod';
+import { FINDING_LIMITS } from '@opsloop/contracts';
+import type { Finding as FindingPayload, ObjectRef, Severity } from '@opsloop/contracts';
 import type { KubeObject } from '../types.ts';
 import type { Snapshot } from './snapshot.ts';
 
-export const Severity = z.enum(['info', 'warning', 'error', 'critical']);
-export type Severity = z.infer<typeof Severity>;
-export const SEVERITY_RANK: Record<Severity, number> = {
-  info: 0,
-  warning: 1,
-  error: 2,
-  critical: 3,
-};
+export { SEVERITY_RANK } from '@opsloop/contracts';
+export type { Severity };
 
 export interface Remediation {
   /** A name from ACTIONS; args validate against that action's schema. */
@@ -19,15 +14,18 @@ export interface Remediation {
   reasoning: string;
 }
 
-export interface FindingObject {
+/** contracts' ObjectRef plus the apiVersion, which diagnose prints and actions need. */
+export interface FindingObject extends ObjectRef {
   apiVersion: string;
-  kind: string;
-  namespace: string | null;
-  name: string;
 }
 
-export interface Finding {
-  code: string;
+/**
+ * An analyzer's finding: contracts' `Finding` (the `DiagnosisRecorded` payload item) plus
+ * what only the planner and `opsloop diagnose` use: the object's apiVersion, candidate
+ * typed fixes and what a person must do. `toFindingPayload` is the one conversion to the
+ * event shape.
+ */
+export interface Finding extends FindingPayload {
   severity: Severity;
   object: FindingObject;
   /** Exact field values and quoted (redacted) excerpts of events and logs. */
@@ -36,6 +34,32 @@ export interface Finding {
   remediations: Remediation[];
   /** What a person must decide or provide when no safe fix can be proposed. */
   humanAction?: string;
+}
+
+function cap(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/**
+ * The finding as contracts' `Finding` (for `DiagnosisRecorded`): object without apiVersion,
+ * what a person must do appended to the explanation (the event has no other place for it),
+ * text fitted to the event's caps. Remediations are not part of the diagnosis record; the
+ * plan built from them is.
+ */
+export function toFindingPayload(f: Finding): FindingPayload {
+  const explanation = f.humanAction
+    ? `${f.explanation} Needs a person: ${f.humanAction}`
+    : f.explanation;
+  return {
+    code: f.code,
+    severity: f.severity,
+    object: { kind: f.object.kind, namespace: f.object.namespace, name: f.object.name },
+    evidence: f.evidence
+      .filter((e) => e.length > 0)
+      .slice(0, FINDING_LIMITS.evidenceItems)
+      .map((e) => cap(e, FINDING_LIMITS.evidenceText)),
+    explanation: cap(explanation, FINDING_LIMITS.explanation),
+  };
 }
 
 export interface Analyzer {

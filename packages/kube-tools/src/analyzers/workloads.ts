@@ -32,7 +32,7 @@ export const rolloutAnalyzer: Analyzer = {
             .join(', ');
         findings.push({
           code: 'ROLLOUT_STUCK',
-          severity: 'error',
+          severity: 'critical',
           object: objectOf(d, 'Deployment'),
           evidence: [
             `condition Progressing=False reason ProgressDeadlineExceeded: ${quote(String(progressing.message ?? ''))}`,
@@ -185,7 +185,7 @@ export const createFailureAnalyzer: Analyzer = {
         const fixes: Remediation[] = [];
         findings.push({
           code: 'QUOTA_EXCEEDED',
-          severity: 'error',
+          severity: 'critical',
           object: objectOf(owner),
           evidence,
           explanation: `New pods of ${owner.metadata.name} would exceed ResourceQuota ${exceeded[1]}, so the API server refuses them.`,
@@ -202,7 +202,7 @@ export const createFailureAnalyzer: Analyzer = {
         const fixes = limitsFix(s, owner);
         findings.push({
           code: 'QUOTA_REQUIRES_LIMITS',
-          severity: 'error',
+          severity: 'critical',
           object: objectOf(owner),
           evidence,
           explanation: `A ResourceQuota in ${s.namespace} tracks limits, so every pod must declare them; ${owner.metadata.name}'s pods do not.`,
@@ -218,7 +218,7 @@ export const createFailureAnalyzer: Analyzer = {
       }
       findings.push({
         code: 'POD_CREATE_FAILED',
-        severity: 'error',
+        severity: 'critical',
         object: objectOf(owner),
         evidence,
         explanation: `The controller cannot create pods for ${owner.metadata.name}; the API server's message says why.`,

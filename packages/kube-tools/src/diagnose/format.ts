@@ -1,5 +1,5 @@
 import type { Finding, Severity } from '../analyzers/types.ts';
-import { SEVERITY_RANK } from '../analyzers/types.ts';
+import { SEVERITY_RANK, toFindingPayload } from '../analyzers/types.ts';
 
 export const WIDTH = 96;
 
@@ -44,21 +44,16 @@ function readableArgs(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The exact JSON shape of `opsloop diagnose --json`. What a person must do goes into the explanation. */
+/**
+ * The exact JSON shape of `opsloop diagnose --json`: the `DiagnosisRecorded` finding
+ * (`toFindingPayload`, so what a person must do is in the explanation) with the object's
+ * apiVersion and the proposed fixes.
+ */
 export function findingJson(f: Finding) {
+  const payload = toFindingPayload(f);
   return {
-    code: f.code,
-    severity: f.severity,
-    object: {
-      apiVersion: f.object.apiVersion,
-      kind: f.object.kind,
-      namespace: f.object.namespace,
-      name: f.object.name,
-    },
-    evidence: f.evidence,
-    explanation: f.humanAction
-      ? `${f.explanation} Needs a person: ${f.humanAction}`
-      : f.explanation,
+    ...payload,
+    object: { apiVersion: f.object.apiVersion, ...payload.object },
     remediations: f.remediations.map((r) => ({
       action: r.action,
       args: r.args,
@@ -70,17 +65,16 @@ export function findingJson(f: Finding) {
 
 const LABEL: Record<Severity, string> = {
   critical: 'CRITICAL',
-  error: 'ERROR',
   warning: 'WARNING',
   info: 'INFO',
 };
 
 function countLine(findings: Finding[]): string {
-  const counts = (['critical', 'error', 'warning', 'info'] as Severity[])
+  const counts = (['critical', 'warning', 'info'] as Severity[])
     .map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
     .filter(([, n]) => n > 0)
-    // "2 errors, 1 warning, 3 info": only the countable nouns take a plural.
-    .map(([s, n]) => `${n} ${s}${n > 1 && (s === 'error' || s === 'warning') ? 's' : ''}`);
+    // "2 critical, 3 warnings, 1 info": only the countable noun takes a plural.
+    .map(([s, n]) => `${n} ${s}${n > 1 && s === 'warning' ? 's' : ''}`);
   return counts.length ? counts.join(', ') : 'no findings';
 }
 
