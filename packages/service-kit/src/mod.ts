@@ -10,3 +10,4 @@ export {
 export { startHealthServer, type HealthServer } from './health.ts';
 export { connectNats } from './nats.ts';
 export { createLogger, runService, type Logger, type RunningService } from './run.ts';
+export { spawnService, type ServiceProcess } from './spawn.ts';

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -40,6 +41,8 @@ export async function spawnService(options: {
   args?: string[];
   env?: Record<string, string | undefined>;
   readyTimeoutMs?: number;
+  /** Append the process's stdout and stderr to this file as well. */
+  logFile?: string;
   /** Default: wait for msg "ready". Pass null to return at once. */
   ready?: ((line: Record<string, unknown>) => boolean) | null;
 }): Promise<ServiceProcess> {
@@ -58,8 +61,10 @@ export async function spawnService(options: {
   }[] = [];
   let text = '';
   let partial = '';
+  const file = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   const append = (chunk: string) => {
     text = (text + chunk).slice(-65_536);
+    file?.write(chunk);
   };
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
     append(chunk);
@@ -84,7 +89,10 @@ export async function spawnService(options: {
   });
   child.stderr!.setEncoding('utf8').on('data', append);
   const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
+    child.once('exit', (code) => {
+      file?.end();
+      resolve(code);
+    }),
   );
   let done = false;
   void exited.then(() => (done = true));

@@ -1,4 +1,5 @@
 export { freePort } from './free-port.ts';
 export { findBinary } from './find-binary.ts';
 export { startNatsServer, natsServerBinary, type NatsServer } from './nats-server.ts';
-export { spawnService, type ServiceProcess } from './process.ts';
+// Spawning a service process is shared with the launcher (opsloop up), so it lives in service-kit.
+export { spawnService, type ServiceProcess } from '@opsloop/service-kit';
