@@ -23,22 +23,50 @@ function hashMatches(value: { plan: Plan; planHash: string }, ctx: z.RefinementC
 
 export const PlanProposed = defineEvent('PlanProposed', HashedPlan.superRefine(hashMatches));
 
+const Violations = z
+  .array(
+    z.object({
+      rule: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{1,63}$/),
+      message: text(1000),
+      stepIndex: StepIndex.optional(),
+    }),
+  )
+  .min(1)
+  .max(50);
+
+const PlanRejectedByPolicyV1 = z.object({
+  planHash: PlanHash,
+  /** Each rule the plan broke (team ownership, RBAC, action allow-list, ...). */
+  violations: Violations,
+});
+
+/**
+ * v2: the planner's policy refuses a plan before it is proposed, so the refused plan
+ * travels in the event (no approver ever saw it; the audit trail must show what was
+ * refused). `plan` is absent when the policy refused the current, already proposed plan
+ * (`planHash` names it, as in v1), and when steps were refused before they could be planned
+ * (a namespace the requester's teams do not own is not even dry-run): then both are absent
+ * and the violations name the steps.
+ */
 export const PlanRejectedByPolicy = defineEvent(
   'PlanRejectedByPolicy',
-  z.object({
-    planHash: PlanHash,
-    /** Each rule the plan broke (team ownership, RBAC, action allow-list, ...). */
-    violations: z
-      .array(
-        z.object({
-          rule: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{1,63}$/),
-          message: text(1000),
-          stepIndex: StepIndex.optional(),
-        }),
-      )
-      .min(1)
-      .max(50),
-  }),
+  z
+    .object({ planHash: PlanHash.optional(), plan: Plan.optional(), violations: Violations })
+    .superRefine((value, ctx) => {
+      if (value.plan === undefined) return;
+      if (value.planHash === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['planHash'],
+          message: 'a refused plan needs its planHash',
+        });
+      } else hashMatches({ plan: value.plan, planHash: value.planHash }, ctx);
+    }),
+  {
+    schemas: { 1: PlanRejectedByPolicyV1 },
+    // v1 always refused the current plan, named by its hash: the same shape, still valid.
+    upcasters: { 1: (payload) => payload },
+  },
 );
 
 /** The executor found a target changed since planning; nothing more of the plan is applied. */

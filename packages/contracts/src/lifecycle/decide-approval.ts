@@ -1,10 +1,13 @@
 import {
   ApprovalExpiredError,
   IllegalTransitionError,
+  InvalidCommandError,
   PlanHashMismatchError,
   SelfApprovalError,
 } from '../errors.ts';
 import type { PendingEvent } from '../ops-events.ts';
+import { planHash } from '../plan.ts';
+import { checkedPlan } from './decide-intake.ts';
 import type { CommandOf } from './commands.ts';
 import { emit, isAfter, requirePhase, requirePlan } from './guard.ts';
 import type { OperationState } from './state.ts';
@@ -15,13 +18,42 @@ import type { OperationState } from './state.ts';
  * expires and by one execution only.
  */
 
+/**
+ * Two ways a policy refuses: the planner refuses its own candidate plan straight from
+ * diagnosis (the plan, or no plan when the steps could not even be planned, goes in the
+ * event; nothing is ever up for approval), or a policy refuses the plan awaiting approval,
+ * named by its hash.
+ */
 export function rejectPlanByPolicy(
-  { type, ...payload }: CommandOf<'RejectPlanByPolicy'>,
+  { type, plan, planHash: named, violations }: CommandOf<'RejectPlanByPolicy'>,
   state: OperationState,
 ): PendingEvent[] {
-  requirePhase(type, state, ['awaiting_approval']);
-  requirePlan(type, state, payload.planHash);
-  return [emit(type, 'PlanRejectedByPolicy', payload)];
+  requirePhase(type, state, ['requested', 'diagnosing', 'awaiting_approval']);
+  if (state.phase !== 'awaiting_approval') {
+    if (named !== undefined && plan === undefined) {
+      throw new InvalidCommandError(
+        type,
+        'there is no proposed plan yet; pass the refused plan itself',
+      );
+    }
+    if (plan === undefined) return [emit(type, 'PlanRejectedByPolicy', { violations })];
+    const refused = checkedPlan(type, plan, state);
+    return [
+      emit(type, 'PlanRejectedByPolicy', {
+        plan: refused,
+        planHash: planHash(refused),
+        violations,
+      }),
+    ];
+  }
+  if (plan !== undefined) {
+    throw new InvalidCommandError(type, 'a plan is awaiting approval; name it by planHash instead');
+  }
+  if (named === undefined) {
+    throw new InvalidCommandError(type, 'name the plan awaiting approval by its planHash');
+  }
+  requirePlan(type, state, named);
+  return [emit(type, 'PlanRejectedByPolicy', { planHash: named, violations })];
 }
 
 export function grantApproval(

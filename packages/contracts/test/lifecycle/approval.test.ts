@@ -3,6 +3,7 @@ import {
   ApprovalExpiredError,
   ErrorCode,
   IllegalTransitionError,
+  InvalidCommandError,
   PlanHashMismatchError,
   SelfApprovalError,
   decide,
@@ -16,6 +17,7 @@ import {
   hash,
   inMinutes,
   phaseHistories,
+  plan,
   rollback,
   rollbackHash,
 } from './histories.ts';
@@ -34,6 +36,29 @@ describe('policy and approval decisions', () => {
     given(...awaiting)
       .when({ type: 'RejectPlanByPolicy', planHash: otherHash, violations })
       .thenThrows(PlanHashMismatchError, ErrorCode.PlanHashMismatch);
+  });
+
+  it('RejectPlanByPolicy straight from diagnosis records the refused plan and its hash', () => {
+    const violations = [{ rule: 'namespace-in-scope', message: 'not yours', stepIndex: 0 }];
+    const diagnosing = phaseHistories.diagnosing;
+    const then = given(...diagnosing).when({ type: 'RejectPlanByPolicy', plan, violations });
+    then.then([{ type: 'PlanRejectedByPolicy', payload: { plan, planHash: hash, violations } }]);
+    // Steps refused before they could be planned: no plan, the violations say why.
+    given(...diagnosing)
+      .when({ type: 'RejectPlanByPolicy', violations })
+      .then([{ type: 'PlanRejectedByPolicy', payload: { violations } }]);
+    // Nothing is proposed yet, so a bare hash names nothing.
+    given(...diagnosing)
+      .when({ type: 'RejectPlanByPolicy', planHash: hash, violations })
+      .thenThrows(InvalidCommandError, ErrorCode.InvalidCommand, 'pass the refused plan itself');
+    // The refused plan must be for the operation's cluster like any plan.
+    given(...diagnosing)
+      .when({ type: 'RejectPlanByPolicy', plan: { ...plan, clusterId: 'other' }, violations })
+      .thenThrows(InvalidCommandError, ErrorCode.InvalidCommand, 'targets cluster "other"');
+    // Awaiting approval: named by hash, as before; a second plan cannot be slipped in.
+    given(...awaiting)
+      .when({ type: 'RejectPlanByPolicy', plan, violations })
+      .thenThrows(InvalidCommandError, ErrorCode.InvalidCommand, 'name it by planHash');
   });
 
   it('GrantApproval records an approval of the current plan by someone else', () => {

@@ -145,7 +145,7 @@ export const commandSamples: { command: Command; legalIn: Phase[] }[] = [
       planHash: hash,
       violations: [{ rule: 'rbac', message: 'denied' }],
     },
-    legalIn: ['awaiting_approval'],
+    legalIn: ['requested', 'diagnosing', 'awaiting_approval'],
   },
   {
     command: { type: 'GrantApproval', ...granted.payload } as Command,

@@ -53,6 +53,17 @@ export const samplePayloads: Record<OpsEventType, Record<number, unknown>> = {
         },
       ],
     },
+    2: {
+      plan,
+      planHash: hash,
+      violations: [
+        {
+          rule: 'namespace-in-scope',
+          message: "step 1 touches namespace shop, which the requester's teams do not own",
+          stepIndex: 0,
+        },
+      ],
+    },
   },
   ApprovalGranted: {
     1: {
