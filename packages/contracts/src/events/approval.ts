@@ -5,15 +5,29 @@ import { Principal, Timestamp, text } from './common.ts';
 
 /** Human decisions on a plan. Each names the planHash the approver was shown. */
 
+const ApprovalGrantedV1 = z.object({
+  planHash: PlanHash,
+  approver: Principal,
+  /** Execution must start before this instant; afterwards the approval is void. */
+  expiresAt: Timestamp,
+  comment: text(2000).optional(),
+});
+
+/**
+ * One approver's approval of a plan. v2 records how many distinct approvers the plan needs
+ * (fixed by the gateway from the plan's highest step risk): the plan is approved only once
+ * that many distinct approvers granted it. A new version, not just a new optional field, so
+ * that a reader built before multi-approver plans refuses a v2 event (unknown version)
+ * instead of taking the first of two required approvals for a full one. Absent means 1.
+ */
 export const ApprovalGranted = defineEvent(
   'ApprovalGranted',
-  z.object({
-    planHash: PlanHash,
-    approver: Principal,
-    /** Execution must start before this instant; afterwards the approval is void. */
-    expiresAt: Timestamp,
-    comment: text(2000).optional(),
-  }),
+  ApprovalGrantedV1.extend({ required: z.number().int().min(1).max(10).optional() }),
+  {
+    schemas: { 1: ApprovalGrantedV1 },
+    // Every v1 approval was a single approver's complete approval.
+    upcasters: { 1: (payload) => ({ ...(payload as object), required: 1 }) },
+  },
 );
 
 export const ApprovalRejected = defineEvent(

@@ -18,7 +18,11 @@ export type Command =
   | ({ type: 'RejectPlanByPolicy' } & PayloadOf<'PlanRejectedByPolicy'>)
   | ({ type: 'GrantApproval' } & PayloadOf<'ApprovalGranted'>)
   | ({ type: 'RejectApproval' } & PayloadOf<'ApprovalRejected'>)
-  | { type: 'ExpireApproval' }
+  | {
+      type: 'ExpireApproval';
+      /** The plan's approval window, for a plan awaiting approval with no grant yet. */
+      expiresAt?: string;
+    }
   | { type: 'StartExecution'; planHash: string }
   | { type: 'StartStep'; stepIndex: number }
   | ({ type: 'SucceedStep' } & Omit<PayloadOf<'StepSucceeded'>, 'stepId'>)

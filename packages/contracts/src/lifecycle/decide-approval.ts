@@ -67,6 +67,16 @@ export function grantApproval(
   if (!isAfter(payload.expiresAt, now)) {
     throw new ApprovalExpiredError(type, payload.expiresAt, now.toISOString());
   }
+  // Distinct approvers: a second grant by the same person would count once anyway, so it is
+  // refused rather than recorded as if it moved the plan closer to approval.
+  if ((state.grants ?? []).some((g) => g.approver === payload.approver)) {
+    throw new IllegalTransitionError(
+      type,
+      state.phase,
+      `${payload.approver} already approved this plan; it needs another approver`,
+      { approver: payload.approver },
+    );
+  }
   return [emit(type, 'ApprovalGranted', payload)];
 }
 
@@ -79,27 +89,39 @@ export function rejectApproval(
   return [emit(type, 'ApprovalRejected', payload)];
 }
 
+/**
+ * Voids an approval past its expiry. In `approved`: the complete approval. In
+ * `awaiting_approval`: the grants collected so far (the earliest expiry counts), or, with no
+ * grant yet, the plan itself once past `expiresAt` (the approval window the gateway gives a
+ * plan, which the state does not know).
+ */
 export function expireApproval(
-  { type }: CommandOf<'ExpireApproval'>,
+  { type, expiresAt: planDeadline }: CommandOf<'ExpireApproval'>,
   state: OperationState,
   now: Date,
 ): PendingEvent[] {
-  requirePhase(type, state, ['approved']);
-  const approval = state.approval;
-  if (approval === null) {
+  requirePhase(type, state, ['awaiting_approval', 'approved']);
+  const plan = requirePlan(type, state);
+  const expiresAt = expiryOf(state, planDeadline);
+  if (expiresAt === null) {
     throw new IllegalTransitionError(type, state.phase, 'there is no approval to expire');
   }
-  if (isAfter(approval.expiresAt, now)) {
+  if (isAfter(expiresAt, now)) {
     throw new IllegalTransitionError(
       type,
       state.phase,
-      `the approval is valid until ${approval.expiresAt}; expire it only after that`,
-      { expiresAt: approval.expiresAt },
+      `the approval is valid until ${expiresAt}; expire it only after that`,
+      { expiresAt },
     );
   }
-  return [
-    emit(type, 'ApprovalExpired', { planHash: approval.planHash, expiresAt: approval.expiresAt }),
-  ];
+  return [emit(type, 'ApprovalExpired', { planHash: plan.planHash, expiresAt })];
+}
+
+function expiryOf(state: OperationState, planDeadline: string | undefined): string | null {
+  if (state.phase === 'approved') return state.approval?.expiresAt ?? null;
+  const expiries = (state.grants ?? []).map((g) => g.expiresAt);
+  if (expiries.length === 0) return planDeadline ?? null;
+  return expiries.reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a));
 }
 
 export function startExecution(

@@ -36,20 +36,18 @@ function apply(s: OperationState, event: OpsEvent): OperationState {
           kind: event.type === 'PlanProposed' ? 'remediation' : 'rollback',
           rollsBack: event.type === 'RollbackProposed' ? event.payload.rollsBack : null,
         },
+        grants: [],
         approval: null,
         execution: null,
         verification: null,
       };
     case 'PlanRejectedByPolicy':
     case 'ApprovalRejected':
-      return { ...s, phase: 'rejected', approval: null };
-    case 'ApprovalGranted': {
-      const { planHash, approver, expiresAt } = event.payload;
-      const approval = { planHash, approver, expiresAt, eventId: event.id, consumedBy: null };
-      return { ...s, phase: 'approved', approval };
-    }
+      return { ...s, phase: 'rejected', grants: [], approval: null };
+    case 'ApprovalGranted':
+      return applyGrant(s, event);
     case 'ApprovalExpired':
-      return { ...s, phase: 'awaiting_approval', approval: null };
+      return { ...s, phase: 'awaiting_approval', grants: [], approval: null };
     case 'ExecutionStarted':
       return {
         ...s,
@@ -65,6 +63,36 @@ function apply(s: OperationState, event: OpsEvent): OperationState {
     default:
       return applyLater(s, event);
   }
+}
+
+/**
+ * Adds one approver's grant; the plan is approved once distinct approvers of the same
+ * planHash reach the largest `required` any of them recorded (so a grant written with a
+ * lower requirement cannot lower the bar). A repeated approver counts once.
+ */
+function applyGrant(s: OperationState, event: OpsEvent & { type: 'ApprovalGranted' }) {
+  const { planHash, approver, expiresAt, required = 1 } = event.payload;
+  // A grant of another plan than the current one approves nothing (decide never writes one).
+  if (s.plan !== null && s.plan.planHash !== planHash) return s;
+  // `?? []`: a state cached by a build from before multi-approver plans has no grants.
+  const before = s.grants ?? [];
+  const repeated = before.some((g) => g.approver === approver);
+  const grants = repeated
+    ? before
+    : [...before, { approver, expiresAt, eventId: event.id, required }];
+  const bar = Math.max(...grants.map((g) => g.required));
+  if (s.approval !== null || grants.length < bar) return { ...s, grants };
+  const expiries = grants.map((g) => g.expiresAt);
+  const earliest = expiries.reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a));
+  const approval = {
+    planHash,
+    approver,
+    approvers: grants.map((g) => g.approver),
+    expiresAt: earliest,
+    eventId: event.id,
+    consumedBy: null,
+  };
+  return { ...s, phase: 'approved' as const, grants, approval };
 }
 
 /** Steps, verification and the end of an operation. */

@@ -4,6 +4,7 @@ export { initialState, checkKey } from './state.ts';
 export type {
   OperationState,
   CurrentPlan,
+  ApprovalGrant,
   ApprovalState,
   ExecutionState,
   VerificationState,

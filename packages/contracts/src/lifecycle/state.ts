@@ -11,9 +11,23 @@ export interface CurrentPlan {
   rollsBack: string | null;
 }
 
+/** One approver's ApprovalGranted of the current plan. */
+export interface ApprovalGrant {
+  approver: string;
+  expiresAt: string;
+  eventId: string;
+  /** Distinct approvers the plan needs, as this grant recorded it. */
+  required: number;
+}
+
+/** The plan's complete approval: enough distinct approvers granted it. */
 export interface ApprovalState {
   planHash: string;
+  /** The approver whose grant completed the approval. */
   approver: string;
+  /** Every distinct approver, in the order they granted. */
+  approvers: string[];
+  /** The earliest expiry among the grants: the approval is void when any grant is. */
   expiresAt: string;
   /** Id of the ApprovalGranted event; ExecutionStarted names it. */
   eventId: string;
@@ -50,6 +64,11 @@ export interface OperationState {
   requestedBy: string | null;
   clusterId: string | null;
   plan: CurrentPlan | null;
+  /**
+   * Grants of the current plan collected so far. While fewer distinct approvers than
+   * required granted it, the phase stays `awaiting_approval` and `approval` stays null.
+   */
+  grants: ApprovalGrant[];
   approval: ApprovalState | null;
   execution: ExecutionState | null;
   verification: VerificationState | null;
@@ -63,6 +82,7 @@ export const initialState: OperationState = Object.freeze({
   requestedBy: null,
   clusterId: null,
   plan: null,
+  grants: [],
   approval: null,
   execution: null,
   verification: null,

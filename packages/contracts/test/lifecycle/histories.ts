@@ -155,7 +155,7 @@ export const commandSamples: { command: Command; legalIn: Phase[] }[] = [
     command: { type: 'RejectApproval', planHash: hash, approver: APPROVER, reason: 'no' },
     legalIn: ['awaiting_approval'],
   },
-  { command: { type: 'ExpireApproval' }, legalIn: ['approved'] },
+  { command: { type: 'ExpireApproval' }, legalIn: ['awaiting_approval', 'approved'] },
   { command: { type: 'StartExecution', planHash: hash }, legalIn: ['approved'] },
   { command: { type: 'StartStep', stepIndex: 0 }, legalIn: ['executing'] },
   {

@@ -72,6 +72,13 @@ export const samplePayloads: Record<OpsEventType, Record<number, unknown>> = {
       expiresAt: '2025-01-15T10:15:00.000Z',
       comment: 'looks right',
     },
+    2: {
+      planHash: hash,
+      approver: 'carol@example.com',
+      expiresAt: '2025-01-15T10:30:00.000Z',
+      comment: 'a low-risk plan needs one approver',
+      required: 1,
+    },
   },
   ApprovalRejected: {
     1: { planHash: hash, approver: 'bob@example.com', reason: 'scale during the freeze window' },
