@@ -17,7 +17,11 @@ export const StepTarget = z.object({
   /** null for cluster-scoped kinds (Node, Namespace, ClusterRole, ...). */
   namespace: DnsLabel.nullable(),
   name: DnsSubdomain,
-  /** The object's resourceVersion when the step was planned; the executor writes only if it still matches. */
+  /**
+   * The object's resourceVersion when the step was planned, for the audit trail. The write
+   * is guarded by the planned desired state (the patch's `test` ops), not by this: status
+   * writes change it without changing what was approved.
+   */
   resourceVersion: z.string().min(1).max(64),
 });
 export type StepTarget = z.infer<typeof StepTarget>;

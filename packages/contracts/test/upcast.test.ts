@@ -85,3 +85,20 @@ describe('upcasting', () => {
     ).toThrow(/v2 lacks one/);
   });
 });
+
+describe('PlanInvalidated v1 → v2', () => {
+  it('reads a v1 event as "which guard failed was not recorded" (changedPath null)', async () => {
+    const { OpsEvents } = await import('../src/mod.ts');
+    const v1 = {
+      stepIndex: 0,
+      stepId: 's1',
+      reason: 'changed',
+      expectedResourceVersion: '1',
+      actualResourceVersion: '2',
+    };
+    const { hash: _hash, ...fields } = stored(1, v1);
+    const event = OpsEvents.parse(seal({ ...fields, type: 'PlanInvalidated' }, null));
+    expect(event.version).toBe(2);
+    expect(event.payload).toEqual({ ...v1, changedPath: null });
+  });
+});

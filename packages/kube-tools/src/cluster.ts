@@ -37,6 +37,11 @@ export interface ConnectOptions {
   timeoutMs?: number;
   /** Environment to resolve KUBECONFIG/HOME from (defaults to process.env). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The User-Agent of every request (e.g. "opsloop-executor/0.1.0"), so the API server's
+   * audit log says which Opsloop service made it.
+   */
+  userAgent?: string;
 }
 
 export interface RequestStats {
@@ -72,12 +77,16 @@ export interface WriteOptions {
  * layer. It wraps the library client-node itself uses, so the typed APIs and our raw
  * requests are counted alike.
  */
-function countingHttpLibrary(): { http: HttpLibrary; stats: RequestStats } {
+function countingHttpLibrary(userAgent: string | undefined): {
+  http: HttpLibrary;
+  stats: RequestStats;
+} {
   const stats: RequestStats = { requests: 0, bytesRead: 0 };
   const inner = new IsomorphicFetchHttpLibrary();
   const http = wrapHttpLibrary({
     async send(request: RequestContext): Promise<ResponseContext> {
       stats.requests += 1;
+      if (userAgent !== undefined) request.setHeaderParam('User-Agent', userAgent);
       const response = await inner.send(request).toPromise();
       const buffer = await response.body.binary();
       stats.bytesRead += buffer.length;
@@ -226,7 +235,7 @@ export function loadKubeConfig(options: ConnectOptions): KubeConfig {
 export async function connectCluster(options: ConnectOptions = {}): Promise<Cluster> {
   const kc = loadKubeConfig(options);
   const server = kc.getCurrentCluster()!.server;
-  const { http, stats: httpStats } = countingHttpLibrary();
+  const { http, stats: httpStats } = countingHttpLibrary(options.userAgent);
   const config: Configuration = createConfiguration({
     baseServer: new ServerConfiguration(server, {}),
     authMethods: { default: kc },

@@ -49,16 +49,25 @@ export class KubeApiError extends OpsError {
   }
 }
 
-/** The object changed since it was planned: nothing was written; plan again. */
+/**
+ * The step's guard failed before any write: a guarded path (generation, desired state, a
+ * value the step changes, the uid) no longer holds its planned value, or the target is
+ * gone. Nothing was written; plan again. `changed` is that path (null: the target is gone),
+ * `planned`/`live` the resourceVersions, for the audit trail only. The executor records it
+ * as contracts' InvalidatePlan {actualResourceVersion: live, changedPath: changed}.
+ */
 export class DriftError extends OpsError {
-  /** `planned`/`live`: resourceVersions (audit trail); `changed`: the guarded path that moved. */
-  constructor(target: string, planned: string, live: string | null, changed?: string) {
+  readonly changed: string | null;
+  readonly live: string | null;
+  constructor(target: string, planned: string, live: string | null, changed: string | null) {
     super(
       KubeErrorCode.TargetDrifted,
-      `${target} changed since it was planned (${changed ? `${changed} differs; ` : ''}resourceVersion ${planned}, now ${live ?? 'gone'}); ` +
-        'nothing was written — plan again against the current state',
-      { details: { target, planned, live, ...(changed ? { changed } : {}) } },
+      `${target} changed since it was planned (${changed === null ? 'it no longer exists' : `${changed} differs from the plan`}; ` +
+        `resourceVersion ${planned} then, ${live ?? 'gone'} now); nothing was written — plan again against the current state`,
+      { details: { target, planned, live, changed } },
     );
+    this.changed = changed;
+    this.live = live;
   }
 }
 

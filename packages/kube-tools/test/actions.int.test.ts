@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ACTIONS,
   DriftError,
+  OPERATION_ANNOTATION,
   PreconditionError,
   ProtectedNamespaceError,
   applyStep,
+  connectCluster,
   inverseOf,
   isApplied,
   planStep,
@@ -256,7 +258,7 @@ describe.each(CASES)('$action', (c) => {
     for (const entry of step.diff) expect(entry.before).not.toEqual(entry.after);
 
     const mark = env.sim.audit.entries().length;
-    await applyStep(step, env.cluster);
+    const observed = await applyStep(step, env.cluster, { operationId: 'op-actions-1' });
     const writes = writesSince(mark);
     expect(writes).toHaveLength(1);
     expect(writes[0]).toMatchObject({
@@ -265,6 +267,12 @@ describe.each(CASES)('$action', (c) => {
       patchType: 'application/json-patch+json',
     });
     const after = await get(c.kind, c.name, c.ns ?? NS);
+    // Nothing else wrote in between (no controllers run here): before is the planned version.
+    expect(observed).toEqual({
+      resourceVersionBefore: before.metadata.resourceVersion,
+      resourceVersionAfter: after.metadata.resourceVersion,
+    });
+    expect(after.metadata.annotations?.[OPERATION_ANNOTATION]).toBe('op-actions-1');
     if (c.partial) expect(c.applied(after)).toMatchObject(c.expected as object);
     else expect(c.applied(after)).toEqual(c.expected);
     await c.afterApply?.();
@@ -306,6 +314,7 @@ describe.each(CASES)('$action', (c) => {
     expect((error as DriftError).details).toMatchObject({
       planned: step.target.resourceVersion,
       live: expect.not.stringMatching(`^${step.target.resourceVersion}$`),
+      changed: expect.stringMatching(/^\/(metadata\/generation|spec|data)/),
     });
     expect(writesSince(mark)).toEqual([]);
     expect(await isApplied(step, env.cluster)).toBe(false);
@@ -362,16 +371,47 @@ describe('drift guard and status churn', () => {
         type: 'merge',
         body: { metadata: { labels: { touched: String(Date.now()) } } },
       });
-      expect((await get(p.kind, p.name, p.ns)).metadata.resourceVersion).not.toBe(
-        step.target.resourceVersion,
-      );
+      const churned = await get(p.kind, p.name, p.ns);
+      expect(churned.metadata.resourceVersion).not.toBe(step.target.resourceVersion);
       const mark = env.sim.audit.entries().length;
-      await applyStep(step, env.cluster);
+      const observed = await applyStep(step, env.cluster);
       expect(writesSince(mark)).toHaveLength(1);
+      // What was observed is the churned object the write was pinned to, not the planned one.
+      expect(observed.resourceVersionBefore).toBe(churned.metadata.resourceVersion);
+      expect(observed.resourceVersionAfter).toBe(
+        (await get(p.kind, p.name, p.ns)).metadata.resourceVersion,
+      );
       expect(await isApplied(step, env.cluster)).toBe(true);
       const undo = inverseOf(step)!;
       await applyStep(await planStep(undo.action, undo.args, env.cluster), env.cluster);
     }
+  });
+});
+
+describe('who wrote it', () => {
+  it('sends the userAgent given to connectCluster (the audit log names it as field manager)', async () => {
+    const cluster = await connectCluster({
+      kubeconfigText: env.sim.kubeconfig(),
+      userAgent: 'opsloop-test-agent/1.0',
+    });
+    const mark = env.sim.audit.entries().length;
+    await cluster.patch('ConfigMap', NS, 'web-config', {
+      type: 'merge',
+      body: { metadata: { labels: { agent: 'seen' } } },
+    });
+    // kube-sim, like the API server, names an unnamed manager after the User-Agent.
+    expect(writesSince(mark)).toEqual([
+      expect.objectContaining({ verb: 'patch', fieldManager: 'opsloop-test-agent' }),
+    ]);
+  });
+
+  it('refuses an operation id that is not one before writing', async () => {
+    const step = await planStep('ScaleWorkload', { ...D, replicas: 7 }, env.cluster);
+    const mark = env.sim.audit.entries().length;
+    await expect(
+      applyStep(step, env.cluster, { operationId: 'op"; rm -rf' }),
+    ).rejects.toMatchObject({ code: 'OPS_ERR_INVALID_ARGS' });
+    expect(writesSince(mark)).toEqual([]);
   });
 });
 
@@ -481,7 +521,11 @@ describe('multi-call actions', () => {
     );
     expect(step.patch).toBeUndefined();
     expect(await isApplied(step, env.cluster)).toBe(false);
-    await applyStep(step, env.cluster);
+    const pod = await get('Pod', 'web-bbbb2-x1');
+    expect(await applyStep(step, env.cluster)).toEqual({
+      resourceVersionBefore: pod.metadata.resourceVersion,
+      resourceVersionAfter: null,
+    });
     expect(await isApplied(step, env.cluster)).toBe(true);
     expect(inverseOf(step)).toBeNull();
   });
@@ -490,9 +534,15 @@ describe('multi-call actions', () => {
     const old = await get('Job', 'migrate');
     const step = await planStep('RecreateJob', { namespace: NS, name: 'migrate' }, env.cluster);
     const mark = env.sim.audit.entries().length;
-    await applyStep(step, env.cluster);
+    const observed = await applyStep(step, env.cluster, { operationId: 'op-rerun' });
     const fresh = await get('Job', 'migrate');
     expect(fresh.metadata.uid).not.toBe(old.metadata.uid);
+    // The new Job is derived from the live one, and says which operation made it.
+    expect(observed).toEqual({
+      resourceVersionBefore: old.metadata.resourceVersion,
+      resourceVersionAfter: fresh.metadata.resourceVersion,
+    });
+    expect(fresh.metadata.annotations?.[OPERATION_ANNOTATION]).toBe('op-rerun');
     expect(fresh.spec.template.spec.containers[0].image).toBe(
       'registry.example.com/shop/migrate:3',
     );
@@ -531,7 +581,12 @@ describe('multi-call actions', () => {
       expect.stringMatching(/^shop\/web-bbbb2-y2#/),
     ]);
     const mark = env.sim.audit.entries().length;
-    await applyStep(step, env.cluster);
+    const node = await get('Node', 'node-1', null);
+    const observed = await applyStep(step, env.cluster);
+    expect(observed).toEqual({
+      resourceVersionBefore: node.metadata.resourceVersion,
+      resourceVersionAfter: (await get('Node', 'node-1', null)).metadata.resourceVersion,
+    });
     expect(
       writesSince(mark).map(
         (e) => `${e.verb} ${e.resource}${e.subresource ? `/${e.subresource}` : ''}`,

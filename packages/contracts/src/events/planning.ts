@@ -69,17 +69,41 @@ export const PlanRejectedByPolicy = defineEvent(
   },
 );
 
-/** The executor found a target changed since planning; nothing more of the plan is applied. */
+const ResourceVersion = z.string().min(1).max(64);
+
+const PlanInvalidatedV1 = z.object({
+  stepIndex: StepIndex,
+  stepId: z.string().min(1).max(63),
+  reason: text(1000),
+  expectedResourceVersion: ResourceVersion,
+  /** null when the target no longer exists. */
+  actualResourceVersion: ResourceVersion.nullable(),
+});
+
+/**
+ * The executor found the step's guard broken before writing anything: a guarded path of the
+ * target (its generation or desired state, or a value the step changes) no longer holds its
+ * planned value, or the target is gone. Nothing of the plan is applied from here on.
+ * v2 names the path that moved: a resourceVersion difference alone says nothing (status
+ * writes change it all the time and never invalidate a plan).
+ */
 export const PlanInvalidated = defineEvent(
   'PlanInvalidated',
-  z.object({
-    stepIndex: StepIndex,
-    stepId: z.string().min(1).max(63),
-    reason: text(1000),
-    expectedResourceVersion: z.string().min(1).max(64),
-    /** null when the target no longer exists. */
-    actualResourceVersion: z.string().min(1).max(64).nullable(),
+  PlanInvalidatedV1.extend({
+    /** The planned resourceVersion, recorded for the audit trail. */
+    expectedResourceVersion: ResourceVersion,
+    /**
+     * The guarded JSON pointer whose live value differs from the planned one (e.g.
+     * "/metadata/generation", "/spec", "/metadata/uid" for a replaced object); null when the
+     * target no longer exists, or in an event written before v2.
+     */
+    changedPath: z.string().min(1).max(512).nullable(),
   }),
+  {
+    schemas: { 1: PlanInvalidatedV1 },
+    // v1 did not record which guard failed; null says "not recorded", never a guess.
+    upcasters: { 1: (payload) => ({ ...(payload as object), changedPath: null }) },
+  },
 );
 
 /** A plan undoing what was applied; it needs its own approval like any plan. */

@@ -34,6 +34,8 @@ export type Command =
       reason: string;
       /** The target's resourceVersion now; null when it no longer exists. */
       actualResourceVersion: string | null;
+      /** The guarded path that moved (kube-tools' DriftError `details.changed`); null when the target is gone. */
+      changedPath: string | null;
     }
   | { type: 'StartVerification' }
   | ({ type: 'PassCheck' } & CheckResult)

@@ -57,18 +57,18 @@ function stepOrderHint(execution: ExecutionState, count: number, stepIndex: numb
   return null;
 }
 
+/**
+ * A step succeeded when the executor wrote it with the approved guard holding (kube-tools'
+ * applyStep refuses the write otherwise, and nothing is written). The resourceVersions are
+ * what the executor observed, for the audit trail: the one before may differ from the
+ * planned one, because status and metadata writes change it without changing what was
+ * approved.
+ */
 export function succeedStep(
   { type, stepIndex, result }: CommandOf<'SucceedStep'>,
   state: OperationState,
 ): PendingEvent[] {
   const step = inFlightStep(type, state, stepIndex);
-  if (result.resourceVersionBefore !== step.target.resourceVersion) {
-    throw new InvalidCommandError(
-      type,
-      `step ${stepIndex} was planned against resourceVersion ${step.target.resourceVersion} ` +
-        `but reports ${result.resourceVersionBefore}; a changed target must be recorded with InvalidatePlan`,
-    );
-  }
   return [emit(type, 'StepSucceeded', { stepIndex, stepId: step.id, result })];
 }
 
@@ -95,8 +95,12 @@ export function completeExecution(
   return [emit(type, 'ExecutionCompleted', { planHash, stepsApplied: steps.length })];
 }
 
+/**
+ * Drift is exactly "the step's guard failed before any write": the target is gone
+ * (actualResourceVersion null) or a guarded path moved, which the command must name.
+ */
 export function invalidatePlan(
-  { type, stepIndex, reason, actualResourceVersion }: CommandOf<'InvalidatePlan'>,
+  { type, stepIndex, reason, actualResourceVersion, changedPath }: CommandOf<'InvalidatePlan'>,
   state: OperationState,
 ): PendingEvent[] {
   const { steps, execution } = executing(type, state);
@@ -109,21 +113,22 @@ export function invalidatePlan(
       { stepIndex },
     );
   }
-  const step = steps[stepIndex] as Step;
-  const expectedResourceVersion = step.target.resourceVersion;
-  if (actualResourceVersion === expectedResourceVersion) {
+  if (actualResourceVersion !== null && changedPath === null) {
     throw new InvalidCommandError(
       type,
-      `the target still has the planned resourceVersion ${expectedResourceVersion}; nothing changed`,
+      'the target still exists, so a guarded path must have moved: name it in changedPath ' +
+        '(a resourceVersion change alone never invalidates a plan)',
     );
   }
+  const step = steps[stepIndex] as Step;
   return [
     emit(type, 'PlanInvalidated', {
       stepIndex,
       stepId: step.id,
       reason,
-      expectedResourceVersion,
+      expectedResourceVersion: step.target.resourceVersion,
       actualResourceVersion,
+      changedPath,
     }),
   ];
 }

@@ -55,14 +55,17 @@ describe('steps run in order, one at a time', () => {
     );
   });
 
-  it('SucceedStep against another resourceVersion than planned is refused', () => {
+  it('SucceedStep records a success observed against another resourceVersion than planned', () => {
+    // Status writes move the resourceVersion without touching what was approved; the guard
+    // held (the executor wrote), so the success is recorded with what was observed.
+    const result = { resourceVersionBefore: '4712', resourceVersionAfter: '9000' };
     given(...executing, stepStarted(0))
-      .when({
-        type: 'SucceedStep',
-        stepIndex: 0,
-        result: { resourceVersionBefore: '4712', resourceVersionAfter: '9000' },
-      })
-      .thenThrows(InvalidCommandError, ErrorCode.InvalidCommand, /InvalidatePlan/);
+      .when({ type: 'SucceedStep', stepIndex: 0, result })
+      .then([{ type: 'StepSucceeded', payload: { stepIndex: 0, stepId: 's1', result } }]);
+    const deleted = { resourceVersionBefore: '4712', resourceVersionAfter: null };
+    given(...executing, stepStarted(0))
+      .when({ type: 'SucceedStep', stepIndex: 0, result: deleted })
+      .then([{ type: 'StepSucceeded', payload: { stepIndex: 0, stepId: 's1', result: deleted } }]);
   });
 
   it('FailStep records the failure of the step in flight and ends execution', () => {
@@ -100,28 +103,43 @@ describe('InvalidatePlan', () => {
       reason: 'target changed since planning',
       expectedResourceVersion: expected,
       actualResourceVersion: null,
+      changedPath: null,
     },
   });
   const command = (stepIndex: number) => ({
     type: 'InvalidatePlan' as const,
     stepIndex,
     reason: 'target changed since planning',
-    actualResourceVersion: null,
+    actualResourceVersion: null as string | null,
+    changedPath: null as string | null,
   });
 
-  it('records the planned and the actual resourceVersion of the next or in-flight step', () => {
+  it('records the planned resourceVersion of the next or in-flight step and what moved', () => {
     given(...executing)
       .when(command(0))
       .then([invalidated(0, 's1', '4711')]);
     given(...executing, stepStarted(0), stepSucceeded(0), stepStarted(1))
       .when(command(1))
       .then([invalidated(1, 's2', '815')]);
+    const moved = { ...command(0), actualResourceVersion: '4711', changedPath: '/spec' };
+    given(...executing)
+      .when(moved)
+      .then([
+        {
+          type: 'PlanInvalidated',
+          payload: {
+            ...invalidated(0, 's1', '4711').payload,
+            actualResourceVersion: '4711',
+            changedPath: '/spec',
+          },
+        },
+      ]);
   });
 
-  it('is refused for another step or when the resourceVersion did not change', () => {
+  it('is refused for another step, or for a live target without a guarded path that moved', () => {
     illegal(executing, command(1), /\(0\) can invalidate/);
     given(...executing)
-      .when({ ...command(0), actualResourceVersion: '4711' })
-      .thenThrows(InvalidCommandError, ErrorCode.InvalidCommand, /nothing changed/);
+      .when({ ...command(0), actualResourceVersion: '4712' })
+      .thenThrows(InvalidCommandError, ErrorCode.InvalidCommand, /changedPath/);
   });
 });

@@ -115,6 +115,14 @@ export const samplePayloads: Record<OpsEventType, Record<number, unknown>> = {
       expectedResourceVersion: '815',
       actualResourceVersion: '902',
     },
+    2: {
+      stepIndex: 1,
+      stepId: 's2',
+      reason: 'Service shop/checkout: /spec differs from the plan; nothing was written',
+      expectedResourceVersion: '815',
+      actualResourceVersion: '902',
+      changedPath: '/spec',
+    },
   },
   VerificationStarted: { 1: { planHash: hash, checks: 3 } },
   CheckPassed: {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { OpsError } from '@opsloop/contracts';
 import type { Cluster } from '../cluster.ts';
 import { KubeErrorCode } from '../errors.ts';
-import { applyPlannedPatch, planAction, plannedPatchHolds } from './engine.ts';
+import { planAction, plannedPatchHolds } from './engine.ts';
 import { DeletePod, RecreateJob, ResumeCronJob, SuspendCronJob } from './jobs.ts';
 import { CordonNode, DrainNode, UncordonNode } from './node.ts';
 import {
@@ -20,7 +20,14 @@ import {
 } from './service.ts';
 import { SetConfigMapVolume } from './config-volume.ts';
 import { SetImagePullSecrets } from './pull-secrets.ts';
-import type { ActionDefinition, PlannedStep, Policy } from './types.ts';
+import type {
+  ActionDefinition,
+  ApplyOptions,
+  PlannedStep,
+  Policy,
+  StepObservation,
+} from './types.ts';
+import { checkOperationId, writeGuardedPatch } from './write.ts';
 import { DEFAULT_POLICY } from './types.ts';
 import { RolloutRestart, RolloutUndo, ScaleWorkload, SetImage } from './workload.ts';
 
@@ -79,11 +86,21 @@ export function planStep(
   return planAction(getAction(name), args, cluster, policy);
 }
 
-/** Write exactly what the step says, guarded by the planned desired state (guard.ts). */
-export async function applyStep(step: PlannedStep, cluster: Cluster): Promise<void> {
+/**
+ * Write the step, guarded by the planned desired state (guard.ts), and say what was
+ * observed on its target (types.ts StepObservation). A broken guard throws DriftError
+ * before anything is written.
+ */
+export async function applyStep(
+  step: PlannedStep,
+  cluster: Cluster,
+  options: ApplyOptions = {},
+): Promise<StepObservation> {
   const action = getAction(step.action);
-  if (action.custom) await action.custom.apply(step, cluster);
-  else await applyPlannedPatch(step, cluster);
+  checkOperationId(step.action, options.operationId);
+  const write = { operationId: options.operationId };
+  if (action.custom) return action.custom.apply(step, cluster, write);
+  return writeGuardedPatch(step.target, (step.patch?.body ?? []) as never, cluster, write);
 }
 
 export function isApplied(step: PlannedStep, cluster: Cluster): Promise<boolean> {

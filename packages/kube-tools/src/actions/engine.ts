@@ -1,7 +1,6 @@
 import type { CheckSpec } from '@opsloop/contracts';
 import type { Cluster } from '../cluster.ts';
 import {
-  DriftError,
   InvalidArgsError,
   PreconditionError,
   KubeApiError,
@@ -13,7 +12,7 @@ import type { JsonPatchOp } from '../json-pointer.ts';
 import { kindInfo } from '../kinds.ts';
 import { refString } from '../types.ts';
 import type { KubeObject } from '../types.ts';
-import { failedGuard, guardOps } from './guard.ts';
+import { guardOps } from './guard.ts';
 import { DEFAULT_POLICY, FIELD_MANAGER } from './types.ts';
 import type { ActionDefinition, PlannedStep, Policy } from './types.ts';
 
@@ -140,35 +139,6 @@ async function planActionOnce<A>(
     checks,
     summary: change.summary,
   };
-}
-
-/**
- * Apply exactly the planned patch. The JSON patch starts with the drift guard's `test` ops
- * (guard.ts), so the server itself refuses the write if the desired state changed since.
- */
-export async function applyPlannedPatch(step: PlannedStep, cluster: Cluster): Promise<KubeObject> {
-  const { target } = step;
-  if (!step.patch) throw new InvalidArgsError(step.action, 'the step carries no patch');
-  try {
-    return await cluster.patch(target.kind, target.namespace, target.name, step.patch as never, {
-      fieldManager: FIELD_MANAGER,
-    });
-  } catch (error) {
-    if (error instanceof KubeApiError && [404, 409, 422].includes(error.status)) {
-      const live = await cluster.get(target.kind, target.namespace, target.name);
-      const failed = live
-        ? failedGuard(live, step.patch.body as unknown as JsonPatchOp[])
-        : '(object gone)';
-      if (failed)
-        throw new DriftError(
-          refString(target),
-          target.resourceVersion,
-          live?.metadata.resourceVersion ?? null,
-          failed,
-        );
-    }
-    throw error;
-  }
 }
 
 /** Whether the live object already shows every planned change (a retry must not write again). */

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type { Cluster } from '../cluster.ts';
 import { DriftError, KubeApiError, PreconditionError } from '../errors.ts';
-import { setOps } from '../json-pointer.ts';
+import { deepEqual, setOps } from '../json-pointer.ts';
 import { refString } from '../types.ts';
 import type { KubeObject } from '../types.ts';
 import { Name, Namespace } from '../validation.ts';
 import { selectorString } from '../analyzers/helpers.ts';
 import type { ActionDefinition, PlannedStep } from './types.ts';
 import { FIELD_MANAGER } from './types.ts';
+import { OPERATION_ANNOTATION } from './write.ts';
 
 const CronArgs = z.strictObject({ namespace: Namespace, name: Name });
 
@@ -89,11 +90,15 @@ async function waitGone(
 }
 
 /**
- * RecreateJob = delete the finished Job (preconditions: its uid and the planned
- * resourceVersion, so a changed Job is never deleted) and create a fresh one from the
- * manifest shown in the plan's diff. The new Job carries the old uid in an annotation: a
- * retry after a crash sees either the old Job (delete not done), no Job (create still to
- * do), or the new Job (done) — and never deletes or creates twice.
+ * RecreateJob = delete the finished Job (preconditions: its planned uid and the
+ * resourceVersion just read) and create a fresh one derived from that live Job again —
+ * never from the plan's diff, which is only what the approver was shown. The derived
+ * manifest must still equal the one shown (its spec, labels), else nothing is written
+ * (DriftError on "/spec"). The new Job carries the old uid in an annotation: a retry after
+ * a crash sees the old Job (delete not done), the new Job (done), or no Job — the one case
+ * it refuses, because the only spec left is the diff's (a person re-creates it from there).
+ *
+ * Observed: before = the deleted Job's resourceVersion, after = the new Job's.
  */
 export const RecreateJob: ActionDefinition<z.infer<typeof CronArgs>> = {
   name: 'RecreateJob',
@@ -148,37 +153,57 @@ export const RecreateJob: ActionDefinition<z.infer<typeof CronArgs>> = {
         summary: `re-run Job ${args.namespace}/${args.name}: delete it and create it again with the same spec`,
       };
     },
-    async apply(step, cluster) {
+    async apply(step, cluster, write) {
       const { namespace, name } = step.target as { namespace: string; name: string };
-      const manifest = step.diff[0]?.after as unknown as KubeObject;
-      const oldUid = manifest.metadata.annotations![RECREATED_FROM]!;
-      const live = await cluster.get('Job', namespace, name);
-      if (live && live.metadata.uid === oldUid) {
-        try {
-          await cluster.remove('Job', namespace, name, {
-            fieldManager: FIELD_MANAGER,
-            preconditions: { uid: oldUid, resourceVersion: step.target.resourceVersion },
-          });
-        } catch (error) {
-          if (error instanceof KubeApiError && error.status === 409)
-            throw new DriftError(
-              refString(step.target),
-              step.target.resourceVersion,
-              live.metadata.resourceVersion ?? null,
-            );
-          throw error;
-        }
-        await waitGone(cluster, 'Job', namespace, name, oldUid);
-      } else if (live && live.metadata.annotations?.[RECREATED_FROM] !== oldUid) {
-        throw new DriftError(
+      const oldUid = (step.diff[0]?.before as { uid?: string } | undefined)?.uid;
+      const shown = step.diff[0]?.after as unknown as KubeObject | undefined;
+      const drift = (live: KubeObject | null, changed: string | null) =>
+        new DriftError(
           refString(step.target),
           step.target.resourceVersion,
-          live.metadata.resourceVersion ?? null,
+          live?.metadata.resourceVersion ?? null,
+          changed,
         );
-      } else if (live) {
-        return; // already recreated by an earlier attempt
+      const live = await cluster.get('Job', namespace, name);
+      if (live && live.metadata.annotations?.[RECREATED_FROM] === oldUid) {
+        // An earlier attempt finished the step; nothing is written again.
+        const rv = String(live.metadata.resourceVersion);
+        return { resourceVersionBefore: step.target.resourceVersion, resourceVersionAfter: rv };
       }
-      await cluster.create('Job', namespace, manifest, { fieldManager: FIELD_MANAGER });
+      if (!live)
+        throw new PreconditionError(
+          'RecreateJob',
+          `Job ${namespace}/${name} was deleted but not created again (an earlier attempt stopped in between); ` +
+            'create it from the spec shown in the plan, then plan again if needed',
+        );
+      if (live.metadata.uid !== oldUid) throw drift(live, '/metadata/uid');
+      const manifest = freshJob(live);
+      if (!shown || !deepEqual(manifest.spec, shown.spec)) throw drift(live, '/spec');
+      if (!deepEqual(manifest.metadata.labels, shown.metadata?.labels))
+        throw drift(live, '/metadata/labels');
+      if (write.operationId)
+        manifest.metadata.annotations![OPERATION_ANNOTATION] = write.operationId;
+      const before = String(live.metadata.resourceVersion);
+      try {
+        await cluster.remove('Job', namespace, name, {
+          fieldManager: FIELD_MANAGER,
+          preconditions: { uid: live.metadata.uid!, resourceVersion: before },
+        });
+      } catch (error) {
+        if (error instanceof KubeApiError && [404, 409].includes(error.status)) {
+          const now = await cluster.get('Job', namespace, name);
+          throw drift(now, now ? '/metadata/resourceVersion' : null);
+        }
+        throw error;
+      }
+      await waitGone(cluster, 'Job', namespace, name, live.metadata.uid!);
+      const created = await cluster.create('Job', namespace, manifest, {
+        fieldManager: FIELD_MANAGER,
+      });
+      return {
+        resourceVersionBefore: before,
+        resourceVersionAfter: String(created.metadata.resourceVersion),
+      };
     },
     async isApplied(step, cluster) {
       const live = await cluster.get('Job', step.target.namespace, step.target.name);
@@ -264,22 +289,34 @@ export const DeletePod: ActionDefinition<z.infer<typeof PodArgs>> = {
         summary: `delete pod ${args.namespace}/${args.name}; ${owner.kind} ${owner.name} creates a replacement`,
       };
     },
+    /**
+     * Observed: before = the resourceVersion of the pod deleted (the delete is pinned to it
+     * and to the planned uid), after = null. A pod with a grace period is Terminating for a
+     * while after the delete; the step is done when the delete is accepted.
+     */
     async apply(step, cluster) {
       const uid = (step.diff[0]?.before as { uid: string }).uid;
-      try {
-        await cluster.remove('Pod', step.target.namespace, step.target.name, {
-          preconditions: { uid, resourceVersion: step.target.resourceVersion },
-        });
-      } catch (error) {
-        if (error instanceof KubeApiError && (error.status === 409 || error.status === 404)) {
-          const live = await cluster.get('Pod', step.target.namespace, step.target.name);
+      const { namespace, name } = step.target;
+      for (let attempt = 1; ; attempt += 1) {
+        const live = await cluster.get('Pod', namespace, name);
+        if (!live || live.metadata.uid !== uid)
           throw new DriftError(
             refString(step.target),
             step.target.resourceVersion,
             live?.metadata.resourceVersion ?? null,
+            live ? '/metadata/uid' : null,
           );
+        const before = String(live.metadata.resourceVersion);
+        try {
+          await cluster.remove('Pod', namespace, name, {
+            preconditions: { uid, resourceVersion: before },
+          });
+          return { resourceVersionBefore: before, resourceVersionAfter: null };
+        } catch (error) {
+          // A status write in between (a crashlooping pod's restarts): read again.
+          const raced = error instanceof KubeApiError && [404, 409].includes(error.status);
+          if (!raced || attempt >= 5) throw error;
         }
-        throw error;
       }
     },
     async isApplied(step: PlannedStep, cluster: Cluster) {

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type { Cluster } from '../cluster.ts';
-import { KubeApiError, PreconditionError } from '../errors.ts';
+import { DriftError, KubeApiError, PreconditionError } from '../errors.ts';
 import { setOps } from '../json-pointer.ts';
+import { refString } from '../types.ts';
 import type { KubeObject } from '../types.ts';
 import { Name } from '../validation.ts';
-import { applyPlannedPatch } from './engine.ts';
 import { guardOps } from './guard.ts';
 import type { ActionDefinition, PlannedStep } from './types.ts';
 import { FIELD_MANAGER } from './types.ts';
+import { writeGuardedPatch } from './write.ts';
 
 const NodeArgs = z.strictObject({ name: Name });
 
@@ -169,10 +170,26 @@ export const DrainNode: ActionDefinition<z.infer<typeof DrainArgs>> = {
         summary: `drain node ${args.name}: cordon and evict ${keys.length} pod(s)${note}`,
       };
     },
-    async apply(step, cluster) {
+    /**
+     * Observed on the Node (the step's target): before = its resourceVersion when cordoned
+     * (or as read, when an earlier attempt already cordoned it), after = the resourceVersion
+     * the cordon produced (equal to before when no cordon was needed). The evictions change
+     * pods, not the Node; they are in the audit log, not in the observation.
+     */
+    async apply(step, cluster, write) {
       const node = await cluster.get('Node', null, step.target.name);
+      if (!node)
+        throw new DriftError(refString(step.target), step.target.resourceVersion, null, null);
+      const rv = String(node.metadata.resourceVersion);
+      let observed = { resourceVersionBefore: rv, resourceVersionAfter: rv as string | null };
       // A retried drain finds the node already cordoned; it does not cordon twice.
-      if (node?.spec?.unschedulable !== true) await applyPlannedPatch(step, cluster);
+      if (node.spec?.unschedulable !== true)
+        observed = await writeGuardedPatch(
+          step.target,
+          (step.patch?.body ?? []) as never,
+          cluster,
+          write,
+        );
       const deadline = Date.now() + Number(step.args.timeoutSeconds ?? 300) * 1000;
       for (const pod of plannedPods(step)) {
         for (;;) {
@@ -194,6 +211,7 @@ export const DrainNode: ActionDefinition<z.infer<typeof DrainArgs>> = {
           }
         }
       }
+      return observed;
     },
     async isApplied(step, cluster) {
       const node = await cluster.get('Node', null, step.target.name);

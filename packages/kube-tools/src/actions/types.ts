@@ -49,8 +49,35 @@ export interface ActionDefinition<A = Record<string, unknown>> {
 
 export interface CustomExecution<A> {
   plan(args: A, live: KubeObject, cluster: Cluster): Promise<Omit<PlannedStep, 'action' | 'args'>>;
-  apply(step: PlannedStep, cluster: Cluster): Promise<void>;
+  apply(step: PlannedStep, cluster: Cluster, write: WriteContext): Promise<StepObservation>;
   isApplied(step: PlannedStep, cluster: Cluster): Promise<boolean>;
+}
+
+export interface ApplyOptions {
+  /** The protected-namespace policy the step is checked against again at write time. */
+  policy?: Policy;
+  /**
+   * The operation this write belongs to (contracts' OpId). The write then also sets the
+   * annotation `opsloop.dev/operation: <id>` on the object it patches or creates, in the same
+   * request as the approved change (see apply.ts for why that stays inside the approval).
+   */
+  operationId?: string;
+}
+
+/** What the executor hands a custom execution: the operation to record on what it writes. */
+export interface WriteContext {
+  operationId?: string;
+}
+
+/**
+ * What applyStep observed on the step's target (the object named by `step.target`):
+ * `resourceVersionBefore` is the resourceVersion of the object the write was applied to
+ * (the write is pinned to it), `resourceVersionAfter` the one the write produced, null when
+ * the step deleted the target. Per multi-call action: see the action's apply.
+ */
+export interface StepObservation {
+  resourceVersionBefore: string;
+  resourceVersionAfter: string | null;
 }
 
 export const FIELD_MANAGER = 'opsloop-executor';
