@@ -8,6 +8,6 @@ export {
   type Setting,
 } from './config.ts';
 export { startHealthServer, type HealthServer } from './health.ts';
-export { connectNats } from './nats.ts';
+export { connectNats, parseNatsUrl, redactNatsUrl, type NatsTarget } from './nats.ts';
 export { createLogger, runService, type Logger, type RunningService } from './run.ts';
 export { spawnService, type ServiceProcess } from './spawn.ts';
