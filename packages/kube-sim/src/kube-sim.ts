@@ -27,8 +27,11 @@ import { upgradeHandler } from './server/upgrade.ts';
 import { loadState, saveState } from './state.ts';
 import { createClock, type SimClock } from './clock/clock.ts';
 import { startControllers, type Controllers } from './controllers/mod.ts';
-import { adoptImageBehaviors, imageBehaviorDocumentHandler } from './sim/cli.ts';
+import { adoptImageBehaviors, imageBehaviorDocumentHandler } from './sim/image-registry.ts';
 import type { ImageBehavior } from './sim/image-behavior.ts';
+import type { Scenario } from './sim/scenario.ts';
+import { loadScenarioInto, resolveScenario } from './sim/scenario-start.ts';
+import { addFreshClusterDefaults } from './fresh-cluster.ts';
 
 export interface KubeSimOptions {
   /** 0 (default) picks a free port. */
@@ -59,6 +62,22 @@ export interface KubeSimOptions {
   documentHandlers?: Record<string, DocumentHandler>;
   /** Bounded watch history (default 10,000 changes); older resourceVersions answer 410. */
   watchHistory?: number;
+  /**
+   * A library scenario name, a scenario file, or a parsed Scenario: its nodes, objects and
+   * ImageBehaviors are loaded before the port opens, later stages once the cluster settles.
+   * A bad scenario rejects with a one-line SimLoadError.
+   */
+  scenario?: string | Scenario;
+  /**
+   * kind nodes (`kind-control-plane`, `kind-worker`, …) created when neither the files nor
+   * the scenario bring any. Default 1 with controllers, 0 for the bare API server.
+   */
+  nodes?: number;
+  /**
+   * Create the default StorageClass `standard` (local-path, WaitForFirstConsumer) when the
+   * files and scenario bring none. Default true with controllers.
+   */
+  defaultStorageClass?: boolean;
 }
 
 export interface KubeSim {
@@ -72,6 +91,12 @@ export interface KubeSim {
   clock: SimClock;
   /** The running controllers (exec/attach, usage, connectivity), unless `controllers: false`. */
   controllers: Controllers | undefined;
+  /** The loaded scenario (options.scenario), if any. */
+  scenario: Scenario | undefined;
+  /** Resolves when the scenario's later stages are applied (at once without any); rejects with a SimLoadError. */
+  scenarioApplied: Promise<void>;
+  /** ImageBehaviors the kubelets read (live: documents loaded later append here). */
+  imageBehaviors: ImageBehavior[];
   audit: { entries(): AuditEntry[]; clear(): void };
   /** Kubeconfig YAML for `user` (default "admin"). */
   kubeconfig(user?: string): string;
@@ -98,6 +123,8 @@ function expandFiles(paths: string[]): string[] {
 }
 
 export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSim> {
+  // Read the scenario first: a missing or malformed one fails before anything starts.
+  const scenario = options.scenario === undefined ? undefined : resolveScenario(options.scenario);
   const clock = createClock(options.speed ?? 1);
   const cluster = new Cluster(
     new Store(options.watchHistory ? { historyLimit: options.watchHistory } : {}),
@@ -146,8 +173,20 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   // Files load after the controllers start (their admission plugins — quota, LimitRange,
   // default StorageClass — must see every object, as on a real cluster) and before the
   // port opens, so a malformed file fails the start cleanly.
+  let scenarioApplied = Promise.resolve();
   try {
     for (const file of expandFiles(options.files ?? [])) loadYaml(readFileSync(file, 'utf8'), file);
+    const simulated = options.controllers !== false;
+    const declares = (kind: string) => scenario?.stages.some((s) => s.some((o) => o.kind === kind));
+    if (!restored) {
+      addFreshClusterDefaults(cluster, clock.nowIso(), {
+        nodes: scenario ? 0 : (options.nodes ?? (simulated ? 1 : 0)),
+        storageClass: (options.defaultStorageClass ?? simulated) && !declares('StorageClass'),
+      });
+    }
+    // After a state reload the scenario's objects are in the state; its behaviours are not.
+    if (scenario)
+      scenarioApplied = loadScenarioInto(cluster, clock, imageBehaviors, scenario, !restored);
   } catch (error) {
     controllers?.stop();
     clock.stopAll();
@@ -202,6 +241,9 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     speed: clock.speed,
     clock,
     controllers,
+    scenario,
+    scenarioApplied,
+    imageBehaviors,
     audit: { entries: () => audit.entries(), clear: () => audit.clear() },
     kubeconfig: (user = 'admin') => kubeconfigYaml(url, user, tokenOf(user)),
     writeKubeconfig: (path, user = 'admin') =>

@@ -1,23 +1,34 @@
 /**
- * `opsloop sim` options. Flags live in one table so other parts of kube-sim (e.g. the
- * scenario library's `--scenario`) add theirs with `SIM_FLAGS.push(...)` and read them
- * from `SimCommandOptions.extra`.
+ * `opsloop sim` options, parsed with node:util parseArgs from one table (SIM_FLAGS), which
+ * also prints the help.
  */
+import { parseArgs } from 'node:util';
+
 export interface SimCommandOptions {
   port: number;
   host: string;
   kubeconfigOut: string | undefined;
+  /** Write `<user>.kubeconfig` here for admin and every --users user. */
+  kubeconfigDir: string | undefined;
   statePath: string | undefined;
   auditLogPath: string | undefined;
   rbac: boolean;
   speed: number;
+  /** Library scenario name or scenario file. */
+  scenario: string | undefined;
+  /** YAML/JSON file listing token users (see src/cli/users.ts). */
+  usersFile: string | undefined;
+  /** kind nodes for a cluster without a scenario (default 1). */
+  nodes: number | undefined;
   files: string[];
   help: boolean;
-  /** Values of flags added by other modules, by flag name without dashes. */
-  extra: Record<string, string | boolean>;
 }
 
-export interface SimFlag {
+export class UsageError extends Error {
+  readonly code = 'OPS_ERR_SIM_USAGE';
+}
+
+interface SimFlag {
   name: string;
   /** e.g. "N" or "FILE"; absent for boolean flags. */
   value?: string;
@@ -25,22 +36,25 @@ export interface SimFlag {
   apply: (options: SimCommandOptions, value: string) => void;
 }
 
-function positiveNumber(flag: string, value: string): number {
+function number(flag: string, value: string, min: number): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} needs a number, got "${value}"`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min)
+    throw new UsageError(`${flag} needs a number ≥ ${min}, got "${value}"`);
   return n;
 }
 
-export class UsageError extends Error {
-  readonly code = 'OPS_ERR_SIM_USAGE';
-}
-
-export const SIM_FLAGS: SimFlag[] = [
+const SIM_FLAGS: SimFlag[] = [
+  {
+    name: 'scenario',
+    value: 'NAME|FILE',
+    help: 'load a scenario: a built-in name (e.g. healthy-shop) or a scenario YAML file',
+    apply: (o, v) => void (o.scenario = v),
+  },
   {
     name: 'port',
     value: 'N',
     help: 'port to listen on (default 6443; 0 picks a free one)',
-    apply: (o, v) => void (o.port = positiveNumber('--port', v)),
+    apply: (o, v) => void (o.port = number('--port', v, 0)),
   },
   {
     name: 'host',
@@ -53,6 +67,28 @@ export const SIM_FLAGS: SimFlag[] = [
     value: 'FILE',
     help: 'write the admin kubeconfig here (default .opsloop/kubeconfig)',
     apply: (o, v) => void (o.kubeconfigOut = v),
+  },
+  {
+    name: 'users',
+    value: 'FILE',
+    help: 'token users with groups, from a YAML/JSON list of {username, groups, token?}',
+    apply: (o, v) => void (o.usersFile = v),
+  },
+  {
+    name: 'kubeconfig-dir',
+    value: 'DIR',
+    help: 'write DIR/<user>.kubeconfig for admin and every --users user',
+    apply: (o, v) => void (o.kubeconfigDir = v),
+  },
+  {
+    name: 'nodes',
+    value: 'N',
+    help: 'nodes of a cluster without a scenario, named as kind names them (default 1)',
+    apply: (o, v) => {
+      const n = number('--nodes', v, 0);
+      if (!Number.isInteger(n) || n > 100) throw new UsageError('--nodes takes 0 to 100');
+      o.nodes = n;
+    },
   },
   {
     name: 'state',
@@ -76,7 +112,7 @@ export const SIM_FLAGS: SimFlag[] = [
     value: 'N',
     help: 'run the simulated cluster N times faster (default 1)',
     apply: (o, v) => {
-      const speed = positiveNumber('--speed', v);
+      const speed = number('--speed', v, 0);
       if (speed === 0) throw new UsageError('--speed must be greater than 0');
       o.speed = speed;
     },
@@ -89,31 +125,61 @@ export function parseSimArgs(argv: string[]): SimCommandOptions {
     port: 6443,
     host: '127.0.0.1',
     kubeconfigOut: undefined,
+    kubeconfigDir: undefined,
     statePath: undefined,
     auditLogPath: undefined,
     rbac: true,
     speed: 1,
+    scenario: undefined,
+    usersFile: undefined,
+    nodes: undefined,
     files: [],
     help: false,
-    extra: {},
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
-      options.files.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    const flag = SIM_FLAGS.find((f) => f.name === name);
-    if (!flag) throw new UsageError(`unknown option --${name}; see "opsloop sim --help"`);
-    let value = '';
-    if (flag.value !== undefined) {
-      value = inline ?? argv[++i] ?? '';
-      if (value === '') throw new UsageError(`--${name} needs a value (${flag.value})`);
-    }
-    flag.apply(options, value);
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+      options: Object.fromEntries(
+        SIM_FLAGS.map((f) => [
+          f.name,
+          { type: f.value ? ('string' as const) : ('boolean' as const) },
+        ]),
+      ),
+    });
+  } catch (error) {
+    throw new UsageError(usageMessage(error));
+  }
+  options.files = parsed.positionals;
+  // Tokens keep the command line's order, so a repeated flag's last value wins.
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== 'option') continue;
+    const flag = SIM_FLAGS.find((f) => f.name === token.name)!;
+    if (flag.value !== undefined && (token.value === undefined || token.value === ''))
+      throw new UsageError(`--${flag.name} needs a value (${flag.value})`);
+    flag.apply(options, token.value ?? '');
   }
   return options;
+}
+
+/** parseArgs' errors in the words the old parser used ("unknown option --x; see …"). */
+function usageMessage(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const name = /'(-{1,2}[^']+)'/.exec(message)?.[1] ?? message;
+    return `unknown option ${name}; see "opsloop sim --help"`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const name = /'--([a-z-]+)/.exec(message)?.[1];
+    const flag = SIM_FLAGS.find((f) => f.name === name);
+    if (flag?.value) return `--${flag.name} needs a value (${flag.value})`;
+    if (flag) return `--${flag.name} takes no value`;
+  }
+  return message.split('\n')[0]!;
 }
 
 export function simUsage(): string {
@@ -121,5 +187,5 @@ export function simUsage(): string {
     (f) => [`--${f.name}${f.value ? ` ${f.value}` : ''}`, f.help] as const,
   );
   const width = Math.max(...rows.map(([a]) => a.length));
-  return `usage: opsloop sim [options] [FILES…]\n\nRuns kube-sim, a simulated Kubernetes API server, loading the YAML FILES (or directories).\n\noptions:\n${rows.map(([a, b]) => `  ${a.padEnd(width)}  ${b}`).join('\n')}`;
+  return `usage: opsloop sim [options] [FILES…]\n\nRuns kube-sim, a simulated Kubernetes cluster, loading the YAML FILES (or directories).\n\noptions:\n${rows.map(([a, b]) => `  ${a.padEnd(width)}  ${b}`).join('\n')}`;
 }

@@ -1,15 +1,11 @@
 /** `opsloop sim`: start kube-sim, print how to reach it, run until SIGINT/SIGTERM. */
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { startKubeSim, type KubeSim } from '../kube-sim.ts';
-import { SimLoadError, type DocumentHandler } from '../loader/yaml.ts';
+import { SimLoadError } from '../loader/yaml.ts';
+import type { UserSpec } from '../server/auth.ts';
 import { parseSimArgs, simUsage, UsageError, type SimCommandOptions } from './options.ts';
-
-/** Called with the started sim before the command waits for a signal (for extensions like scenarios). */
-export type SimStartHook = (sim: KubeSim, options: SimCommandOptions) => Promise<void> | void;
-export const SIM_START_HOOKS: SimStartHook[] = [];
-/** Handlers for non-API document kinds in FILES (e.g. ImageBehavior), registered before loading. */
-export const SIM_DOCUMENT_HANDLERS: Record<string, DocumentHandler> = {};
+import { readUsersFile } from './users.ts';
 
 /** Where `opsloop sim` writes the admin kubeconfig by default (git-ignored). */
 export const DEFAULT_KUBECONFIG = '.opsloop/kubeconfig';
@@ -31,15 +27,17 @@ function wrap(text: string, width: number, indent: string): string[] {
 
 /** What the sim prints at start; every line fits an 80-column terminal (paths permitting). */
 function banner(sim: KubeSim, options: SimCommandOptions, kubeconfig: string): string[] {
-  const scenario = options.extra.scenarioSummary;
-  const namespace = options.extra.scenarioNamespace;
+  const scenario = sim.scenario;
   return [
     `kube-sim listening on ${sim.url}${sim.controllers ? '' : ' (API server only)'}`,
     `kubeconfig: ${kubeconfig}`,
-    ...(typeof scenario === 'string' ? wrap(`scenario ${scenario}`, 79, '  ') : []),
+    ...(options.kubeconfigDir
+      ? [`user kubeconfigs: ${options.kubeconfigDir}/<user>.kubeconfig`]
+      : []),
+    ...(scenario ? wrap(`scenario ${scenario.name}: ${scenario.spec.summary}`, 79, '  ') : []),
     'next:',
     `  kubectl --kubeconfig ${kubeconfig} get pods -A`,
-    `  npx opsloop diagnose --kubeconfig ${kubeconfig}${typeof namespace === 'string' ? ` -n ${namespace}` : ''}`,
+    `  npx opsloop diagnose --kubeconfig ${kubeconfig}${scenario ? ` -n ${scenario.spec.namespace}` : ''}`,
     'Ctrl-C stops it.',
   ];
 }
@@ -60,32 +58,38 @@ export async function runSimCommand(argv: string[]): Promise<number> {
     return 0;
   }
   let sim: KubeSim;
+  let users: UserSpec[] = [];
   try {
+    if (options.usersFile) users = readUsersFile(options.usersFile);
+    // The scenario, files and users are all read before the port opens: a bad one stops the start.
     sim = await startKubeSim({
       port: options.port,
       host: options.host,
       files: options.files,
       rbac: options.rbac,
       speed: options.speed,
-      documentHandlers: SIM_DOCUMENT_HANDLERS,
+      users,
+      ...(options.scenario ? { scenario: options.scenario } : {}),
+      ...(options.nodes !== undefined ? { nodes: options.nodes } : {}),
       ...(options.statePath ? { statePath: options.statePath } : {}),
       ...(options.auditLogPath ? { auditLogPath: options.auditLogPath } : {}),
     });
   } catch (error) {
     return startFailure(error, options);
   }
-  try {
-    for (const hook of SIM_START_HOOKS) await hook(sim, options);
-  } catch (error) {
-    // A hook (e.g. --scenario) failed after the server started: stop it, or the process
-    // would keep serving a half-loaded cluster after printing the error.
-    await sim.stop();
-    return startFailure(error, options);
-  }
+  // Later revisions wait for the cluster to settle; the command must not wait for them.
+  sim.scenarioApplied.catch((error: unknown) => {
+    console.error(`opsloop sim: ${error instanceof Error ? error.message : String(error)}`);
+  });
   const shown = options.kubeconfigOut ?? DEFAULT_KUBECONFIG;
   const kubeconfigPath = resolve(shown);
   mkdirSync(dirname(kubeconfigPath), { recursive: true });
   sim.writeKubeconfig(kubeconfigPath);
+  if (options.kubeconfigDir) {
+    mkdirSync(options.kubeconfigDir, { recursive: true });
+    for (const user of ['admin', ...users.map((u) => u.username)])
+      sim.writeKubeconfig(join(options.kubeconfigDir, `${user}.kubeconfig`), user);
+  }
   console.log(banner(sim, options, shown).join('\n'));
   await new Promise<void>((done) => {
     const stop = (): void => {

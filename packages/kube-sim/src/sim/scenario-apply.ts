@@ -5,6 +5,7 @@
 import type { ClusterApi, KObject, UserInfo } from '../api/types.ts';
 import type { SimClock } from '../clock/clock.ts';
 import { findKind, type ResourceType } from '../resources.ts';
+import { SimError, SimErrorCode } from './errors.ts';
 import type { Scenario } from './scenario.ts';
 import { generateNodes } from './scenario-nodes.ts';
 
@@ -152,13 +153,41 @@ function waitUntil(
   });
 }
 
-/** Creates the initial state (stage 0) synchronously; throws the API's error if one is rejected. */
+/** `Deployment shop/web` for messages. */
+function describeObject(object: KObject): string {
+  const ns = object.metadata.namespace;
+  return `${object.kind} ${ns ? `${ns}/` : ''}${object.metadata.name ?? ''}`;
+}
+
+/**
+ * Creates the initial state (stage 0) synchronously. An object that already exists (the
+ * `default` namespace, a class the cluster came with) is applied over, as `kubectl apply`
+ * would; a rejected object throws one line naming the scenario, the object and the API's
+ * message.
+ */
 export function createScenarioObjects(
   api: ClusterApi,
   scenario: Scenario,
   createdAt: string,
 ): void {
-  for (const object of scenarioObjects(scenario, createdAt)) createWithStatus(api, object);
+  for (const object of scenarioObjects(scenario, createdAt)) {
+    try {
+      const live = api.get(resourceOf(object), object.metadata.namespace, object.metadata.name!);
+      if (live === undefined) createWithStatus(api, object);
+      else if (!(object.kind === 'Namespace' && generated(object))) applyRevision(api, object);
+    } catch (error) {
+      throw new SimError(
+        SimErrorCode.InvalidScenario,
+        `scenario ${scenario.name}: ${describeObject(object)}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+}
+
+/** Namespaces scenarioObjects adds for the scenario (not declared in the file) carry only this label. */
+function generated(object: KObject): boolean {
+  const labels = object.metadata.labels ?? {};
+  return Object.keys(labels).length === 1 && labels['kubernetes.io/metadata.name'] !== undefined;
 }
 
 /**

@@ -125,7 +125,8 @@ export const scenarioDocumentSchema = z.strictObject({
     nodes: nodesSchema.default({ count: 3, cpu: '4', memory: '16Gi', pods: 110, overrides: {} }),
     /** Sim seconds to wait for workloads to settle before applying a later revision. */
     settleSeconds: z.number().min(0).default(120),
-    verify: z.array(z.unknown()).min(1, 'a scenario needs at least one verify check'),
+    // Empty is legitimate: a nodes-only or fixtures-only scenario has nothing to fix.
+    verify: z.array(z.unknown()).default([]),
     forbid: z.array(z.unknown()).default([]),
   }),
 });

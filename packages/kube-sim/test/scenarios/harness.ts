@@ -18,9 +18,6 @@ import type { SimClock } from '../../src/clock/clock.ts';
 import type { Controllers } from '../../src/controllers/mod.ts';
 import { startKubeSim, type KubeSim } from '../../src/mod.ts';
 import { evaluateScenario, type Evaluation, type ServiceProxy } from '../../src/sim/evaluate.ts';
-import { imageBehaviorsFor } from '../../src/sim/cli.ts';
-import { applyScenario } from '../../src/sim/scenario-apply.ts';
-import { loadScenario } from '../../src/sim/scenario-load.ts';
 import type { Scenario } from '../../src/sim/scenario.ts';
 import { Kubectl } from '../helpers/kubectl.ts';
 
@@ -58,13 +55,12 @@ export interface ScenarioRun {
 }
 
 export async function runScenario(name: string, speed = SPEED): Promise<ScenarioRun> {
-  const scenario = loadScenario(name);
+  const sim = await startKubeSim({ port: 0, speed, scenario: name });
+  const scenario = sim.scenario!;
   const namespace = scenario.spec.namespace;
-  const sim = await startKubeSim({ port: 0, speed });
   const { clock } = sim;
   const controllers = sim.controllers!;
-  imageBehaviorsFor(sim).push(...scenario.imageBehaviors);
-  const applied = applyScenario(sim.api, scenario, clock);
+  const applied = sim.scenarioApplied;
   const kc = new KubeConfig();
   kc.loadFromString(sim.kubeconfig());
   const core = kc.makeApiClient(CoreV1Api);

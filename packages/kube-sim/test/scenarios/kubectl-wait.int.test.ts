@@ -8,7 +8,7 @@ let sim: KubeSim;
 let k: Kubectl;
 
 beforeAll(async () => {
-  sim = await startKubeSim({ port: 0, speed: 20 });
+  sim = await startKubeSim({ port: 0, speed: 20, nodes: 0 });
   k = new Kubectl(sim);
   await k.ok(
     ['create', '-f', '-'],

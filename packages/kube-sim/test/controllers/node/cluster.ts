@@ -4,7 +4,7 @@
  */
 import { CoreV1Api, KubeConfig, type CoreV1Event, type V1Pod } from '@kubernetes/client-node';
 import type { Controllers } from '../../../src/controllers/mod.ts';
-import { imageBehaviorsFor } from '../../../src/sim/cli.ts';
+import { imageBehaviorsFor } from '../../../src/sim/image-registry.ts';
 import { startKubeSim, type KubeSim } from '../../../src/mod.ts';
 import type { ImageBehavior } from '../../../src/sim/image-behavior.ts';
 import { Kubectl, until } from '../../helpers/kubectl.ts';
@@ -54,7 +54,8 @@ export async function startTestCluster(
   yaml = NODES,
   imageBehaviors: ImageBehavior[] = [],
 ): Promise<TestCluster> {
-  const sim = await startKubeSim({ port: 0, speed });
+  // The test's own nodes, not kind's default one.
+  const sim = await startKubeSim({ port: 0, speed, nodes: 0 });
   imageBehaviorsFor(sim).push(...imageBehaviors);
   sim.loadYaml(yaml, 'nodes');
   // Creating an object drops its status (as on a real API server); write the nodes' status as a kubelet would.

@@ -9,7 +9,7 @@ import { Kubectl, until } from '../../helpers/kubectl.ts';
 let sim: KubeSim;
 
 beforeAll(async () => {
-  sim = await startKubeSim({ port: 0, speed: 50 });
+  sim = await startKubeSim({ port: 0, speed: 50, nodes: 0 });
   await new Kubectl(sim).ok(
     ['apply', '-f', '-'],
     `
