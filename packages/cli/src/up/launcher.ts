@@ -1,0 +1,250 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnService, type ServiceProcess } from '@opsloop/service-kit';
+import { dataDir as makeDataDir, kubeconfigOf, type DataDir } from './data-dir.ts';
+import {
+  DEMO_TEAMS,
+  SERVICES,
+  rbacFiles,
+  serviceIdentities,
+  teamRbacYaml,
+  type ServiceName,
+  type Team,
+} from './identities.ts';
+import { LaunchError, ensureNatsServer, freePort, portIsFree, startEmbeddedNats } from './nats.ts';
+import { embeddedUsers, kubernetesGroupOfTeam } from './users.ts';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+export const DEMO_CLUSTER = join(dirname(fileURLToPath(import.meta.url)), 'demo-cluster.yaml');
+
+export interface LlmOptions {
+  provider: 'none' | 'ollama' | 'openai';
+  model?: string;
+  url?: string;
+}
+
+export interface OpsloopOptions {
+  /** Default `.opsloop` in the current directory. */
+  dataDir?: string;
+  /** An external NATS server; otherwise nats-server runs as a child with its store in dataDir. */
+  natsUrl?: string;
+  /** Port of the embedded nats-server (default 4333; 0 picks a free one). */
+  natsPort?: number;
+  /** Gateway port (default 8080; 0 picks a free one). */
+  gatewayPort?: number;
+  /** A real cluster instead of the embedded kube-sim. */
+  kubeconfig?: string;
+  context?: string;
+  /** The embedded cluster's scenario (default: the demo cluster). */
+  scenario?: string;
+  /** kube-sim clock speed (default 1). */
+  speed?: number;
+  /** A users file; without one, users are generated (the demo's two teams, or one team owning everything). */
+  usersFile?: string;
+  llm?: LlmOptions;
+  /** Built console to serve (default web/dist when it exists). */
+  webDir?: string;
+  /** Extra environment for every service (test hooks). */
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  progress?: (line: string) => void;
+}
+
+export interface RunningOpsloop {
+  gatewayUrl: string;
+  credentialsPath: string;
+  usersPath: string;
+  natsUrl: string;
+  /** The admin kubeconfig of the embedded cluster, or the given kubeconfig. */
+  adminKubeconfig: string;
+  dataDir: DataDir;
+  processes: Map<string, ServiceProcess>;
+  /** SIGKILL a service and start it again (crash tests). */
+  restart(name: ServiceName, how?: 'kill' | 'stop'): Promise<ServiceProcess>;
+  stop(): Promise<void>;
+}
+
+const entry = (service: ServiceName) => join(REPO_ROOT, 'services', service, 'src', 'main.ts');
+
+/**
+ * Starts the whole product: NATS (child or external), the cluster (kube-sim child with the
+ * demo, or a real kubeconfig), and the planner, executor, verifier and gateway, each its
+ * own OS process with its own Kubernetes identity. On any failure everything already
+ * started is stopped again, so nothing is left running.
+ */
+export async function startOpsloop(options: OpsloopOptions = {}): Promise<RunningOpsloop> {
+  const say = options.progress ?? (() => undefined);
+  const dir = makeDataDir(options.dataDir ?? '.opsloop');
+  const started: { stop(): Promise<unknown> }[] = [];
+  const processes = new Map<string, ServiceProcess>();
+  const stopAll = async () => {
+    for (const item of started.splice(0).reverse()) await item.stop().catch(() => undefined);
+  };
+  try {
+    const gatewayPort = options.gatewayPort ?? 8080;
+    if (gatewayPort !== 0 && !(await portIsFree(gatewayPort))) {
+      throw new LaunchError(
+        `port ${gatewayPort} is taken: stop what uses it or pass --port to pick another`,
+      );
+    }
+    const natsUrl = options.natsUrl ?? (await embeddedNats(options, dir, say, started));
+
+    const teams: Team[] = options.kubeconfig ? [{ name: 'ops', namespaces: ['*'] }] : DEMO_TEAMS;
+    const users = options.usersFile
+      ? { usersFile: options.usersFile, credentialsFile: join(dir.root, 'credentials.json') }
+      : await embeddedUsers(teams, dir);
+
+    const kubeconfigs = options.kubeconfig
+      ? realCluster(options.kubeconfig)
+      : await embeddedCluster(options, dir, teams, say, started, processes);
+
+    const common = (service: ServiceName) => [
+      '--nats',
+      natsUrl,
+      '--kubeconfig',
+      kubeconfigs(service),
+      ...(options.context ? ['--context', options.context] : []),
+    ];
+    const extra: Record<ServiceName, string[]> = {
+      planner: plannerArgs(options.llm),
+      executor: [],
+      verifier: [],
+      gateway: gatewayArgs(options, users.usersFile, dir, gatewayPort),
+    };
+    const launch = async (service: ServiceName) => {
+      say(`starting ${service}`);
+      const proc = await spawnService({
+        name: service,
+        entry: entry(service),
+        args: [...common(service), ...extra[service]],
+        env: { OPSLOOP_LOG_LEVEL: 'info', ...options.serviceEnv?.[service] },
+        logFile: join(dir.logs, `${service}.log`),
+        readyTimeoutMs: 60_000,
+      });
+      processes.set(service, proc);
+      return proc;
+    };
+    for (const service of SERVICES) {
+      const proc = await launch(service);
+      started.push({ stop: () => (processes.get(service) ?? proc).stop() });
+    }
+    const ready = processes.get('gateway')!.logs.find((l) => l.msg === 'ready');
+    const gatewayUrl = String(ready?.url ?? `http://127.0.0.1:${gatewayPort}`);
+    return {
+      gatewayUrl,
+      credentialsPath: users.credentialsFile,
+      usersPath: users.usersFile,
+      natsUrl,
+      adminKubeconfig: kubeconfigs('admin'),
+      dataDir: dir,
+      processes,
+      async restart(service, how = 'kill') {
+        const old = processes.get(service);
+        if (old) await (how === 'kill' ? old.kill() : old.stop());
+        return launch(service);
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function embeddedNats(
+  options: OpsloopOptions,
+  dir: DataDir,
+  say: (line: string) => void,
+  started: { stop(): Promise<unknown> }[],
+): Promise<string> {
+  const binary = ensureNatsServer(REPO_ROOT);
+  let port = options.natsPort ?? 4333;
+  if (port === 0) port = await freePort();
+  else if (!(await portIsFree(port))) {
+    throw new LaunchError(
+      `port ${port} for the embedded nats-server is taken: stop what uses it, pass --nats-port, or set NATS_URL`,
+    );
+  }
+  say(`starting nats-server (store ${dir.natsStore})`);
+  const nats = await startEmbeddedNats({ binary, storeDir: dir.natsStore, port });
+  started.push(nats);
+  return nats.url;
+}
+
+function realCluster(kubeconfig: string): (identity: string) => string {
+  const path = resolve(kubeconfig);
+  if (!existsSync(path)) {
+    throw new LaunchError(
+      `kubeconfig ${kubeconfig} does not exist: pass --kubeconfig with an existing file`,
+    );
+  }
+  return () => path;
+}
+
+async function embeddedCluster(
+  options: OpsloopOptions,
+  dir: DataDir,
+  teams: Team[],
+  say: (line: string) => void,
+  started: { stop(): Promise<unknown> }[],
+  processes: Map<string, ServiceProcess>,
+): Promise<(identity: string) => string> {
+  const rbac = rbacFiles(REPO_ROOT);
+  const identities = serviceIdentities(rbac);
+  writeFileSync(dir.identities, JSON.stringify(identities), { mode: 0o600 });
+  const teamRbac = join(dir.kubeconfigs, 'team-rbac.yaml');
+  writeFileSync(teamRbac, teamRbacYaml(teams, kubernetesGroupOfTeam));
+  say('starting kube-sim (the demo cluster)');
+  const sim = await spawnService({
+    name: 'kube-sim',
+    entry: join(dirname(fileURLToPath(import.meta.url)), 'sim-main.ts'),
+    args: [
+      '--state',
+      dir.clusterState,
+      '--scenario',
+      options.scenario ?? DEMO_CLUSTER,
+      '--identities',
+      dir.identities,
+      '--kubeconfig-dir',
+      dir.kubeconfigs,
+      '--speed',
+      String(options.speed ?? 1),
+      ...rbac.flatMap((file) => ['--rbac', file]),
+      '--rbac',
+      teamRbac,
+    ],
+    logFile: join(dir.logs, 'kube-sim.log'),
+    readyTimeoutMs: 60_000,
+  });
+  processes.set('kube-sim', sim);
+  started.push(sim);
+  return (identity) => kubeconfigOf(dir, identity);
+}
+
+function plannerArgs(llm: LlmOptions | undefined): string[] {
+  if (!llm || llm.provider === 'none') return [];
+  return [
+    '--llm',
+    llm.provider,
+    ...(llm.model ? ['--model', llm.model] : []),
+    ...(llm.url ? ['--llm-url', llm.url] : []),
+  ];
+}
+
+function gatewayArgs(
+  options: OpsloopOptions,
+  usersFile: string,
+  dir: DataDir,
+  port: number,
+): string[] {
+  const web = options.webDir ?? join(REPO_ROOT, 'web', 'dist');
+  return [
+    '--port',
+    String(port),
+    '--users',
+    usersFile,
+    '--data-dir',
+    dir.root,
+    ...(existsSync(web) ? ['--web', web] : []),
+  ];
+}
