@@ -18,6 +18,8 @@ export {
 } from './actions/catalog.ts';
 export { DEFAULT_POLICY, FIELD_MANAGER } from './actions/types.ts';
 export { OPERATION_ANNOTATION } from './actions/write.ts';
+export { stepPermissions, reviewStepAccess } from './actions/permissions.ts';
+export type { AccessDenial, AccessReview, KubeRequest } from './actions/permissions.ts';
 export type {
   ActionDefinition,
   ApplyOptions,

@@ -68,7 +68,7 @@ function evictionPath(pod: PodKey) {
   return `/api/v1/namespaces/${pod.namespace}/pods/${pod.name}/eviction`;
 }
 
-function plannedPods(step: PlannedStep): PodKey[] {
+export function plannedPods(step: PlannedStep): PodKey[] {
   return ((step.diff.find((d) => d.path === 'evictions')?.before ?? []) as string[]).map((key) => {
     const [ns, rest] = key.split('/') as [string, string];
     const [name, uid] = rest.split('#') as [string, string];
