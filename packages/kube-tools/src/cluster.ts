@@ -24,8 +24,12 @@ import type {
   HttpMethod,
   RequestContext,
 } from '@kubernetes/client-node';
-import { canonicalJson, sha256Hex } from '@opsloop/contracts';
-import { ClusterUnreachableError, KubeApiError, KubeconfigError } from './errors.ts';
+import {
+  ClusterIdentityError,
+  ClusterUnreachableError,
+  KubeApiError,
+  KubeconfigError,
+} from './errors.ts';
 import { objectPath } from './kinds.ts';
 import type { KubeList, KubeObject } from './types.ts';
 
@@ -153,7 +157,13 @@ export interface Cluster {
   secretKeys(namespace: string): Promise<{ name: string; type: string; keys: string[] }[]>;
   /** Secret names only, fetched as PartialObjectMetadataList: no value crosses the wire. */
   secretNames(namespace: string): Promise<string[]>;
-  /** A stable id of the cluster: server URL, CA and the kube-system namespace uid. */
+  /**
+   * The cluster's id: the uid of its kube-system namespace, alone. The same cluster reached
+   * by another URL (localhost vs 127.0.0.1, a load balancer) or as another identity has the
+   * same id; plans and operations name it. Throws ClusterIdentityError
+   * (OPS_ERR_CLUSTER_IDENTITY) when the namespace cannot be read (grant `get namespaces
+   * kube-system`), never an empty or made-up id.
+   */
   identity(): Promise<string>;
   stats(): RequestStats;
   resetStats(): void;
@@ -369,16 +379,17 @@ export async function connectCluster(options: ConnectOptions = {}): Promise<Clus
     },
     async identity() {
       if (identity !== undefined) return identity;
-      const current = kc.getCurrentCluster()!;
-      let uid = '';
+      let uid: unknown;
       try {
         const ns = await request<KubeObject>('GET', '/api/v1/namespaces/kube-system');
-        uid = ns.metadata.uid ?? '';
+        uid = ns.metadata?.uid;
       } catch (error) {
-        // Without read access to namespaces the server URL and CA still identify the cluster.
-        if (!(error instanceof KubeApiError)) throw error;
+        if (error instanceof KubeApiError) throw new ClusterIdentityError(server, error);
+        throw error; // unreachable: ClusterUnreachableError, retryable
       }
-      identity = `k8s-${sha256Hex(canonicalJson({ server, ca: current.caData ?? current.caFile ?? '', uid })).slice(0, 40)}`;
+      if (typeof uid !== 'string' || uid === '')
+        throw new ClusterIdentityError(server, new Error('the kube-system namespace has no uid'));
+      identity = uid;
       return identity;
     },
     stats: () => ({ ...httpStats }),

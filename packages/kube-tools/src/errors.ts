@@ -14,6 +14,7 @@ export const KubeErrorCode = {
   InvalidArgs: 'OPS_ERR_INVALID_ARGS',
   ProtectedNamespace: 'OPS_ERR_PROTECTED_NAMESPACE',
   UnknownAction: 'OPS_ERR_UNKNOWN_ACTION',
+  ClusterIdentity: 'OPS_ERR_CLUSTER_IDENTITY',
 } as const;
 
 /** The kubeconfig cannot be used as given; the message says which file/context to fix. */
@@ -31,6 +32,23 @@ export class ClusterUnreachableError extends OpsError {
       `cannot reach the Kubernetes API server at ${server} (${reason}); check that it is running ` +
         'and that the kubeconfig points at the right address (kubectl cluster-info)',
       { retryable: true, cause, details: { server } },
+    );
+  }
+}
+
+/** The kube-system namespace (whose uid is the cluster's id) cannot be read. */
+export class ClusterIdentityError extends OpsError {
+  constructor(server: string, cause: unknown) {
+    const status = cause instanceof KubeApiError ? cause.status : undefined;
+    super(
+      KubeErrorCode.ClusterIdentity,
+      `cannot tell which cluster ${server} is: reading namespace kube-system failed (${cause instanceof Error ? cause.message : String(cause)}); ` +
+        "the cluster's id is that namespace's uid, so this identity needs `get` on namespaces/kube-system",
+      {
+        retryable: status === undefined || status >= 500 || status === 429,
+        cause,
+        details: { server, status },
+      },
     );
   }
 }
