@@ -10,6 +10,7 @@ import {
 import { ApprovalExpired, ApprovalGranted, ApprovalRejected } from './events/approval.ts';
 import {
   ExecutionCompleted,
+  ExecutionHeld,
   ExecutionStarted,
   StepFailed,
   StepStarted,
@@ -39,6 +40,7 @@ export const opsEventDefinitions = [
   StepSucceeded,
   StepFailed,
   ExecutionCompleted,
+  ExecutionHeld,
   PlanInvalidated,
   VerificationStarted,
   CheckPassed,

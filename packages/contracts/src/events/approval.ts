@@ -22,7 +22,21 @@ const ApprovalGrantedV1 = z.object({
  */
 export const ApprovalGranted = defineEvent(
   'ApprovalGranted',
-  ApprovalGrantedV1.extend({ required: z.number().int().min(1).max(10).optional() }),
+  ApprovalGrantedV1.extend({
+    required: z.number().int().min(1).max(10).optional(),
+    /**
+     * The approver's Kubernetes identity as the gateway resolved it, so the executor can
+     * check every step with a SubjectAccessReview for the person who approved it. Absent:
+     * the executor takes `approver` as the Kubernetes user with no groups (never more
+     * access than that user has).
+     */
+    kubernetesIdentity: z
+      .object({
+        user: z.string().min(1).max(256),
+        groups: z.array(z.string().min(1).max(256)).max(100),
+      })
+      .optional(),
+  }),
   {
     schemas: { 1: ApprovalGrantedV1 },
     // Every v1 approval was a single approver's complete approval.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineEvent } from '../registry.ts';
 import { PlanHash } from '../plan.ts';
-import { ErrorInfo, EventId, StepIndex } from './common.ts';
+import { ErrorInfo, EventId, StepIndex, text } from './common.ts';
 
 /** Events of the executor, the only writer to the cluster. */
 
@@ -37,4 +37,20 @@ export const StepFailed = defineEvent('StepFailed', z.object({ ...StepRef, error
 export const ExecutionCompleted = defineEvent(
   'ExecutionCompleted',
   z.object({ planHash: PlanHash, stepsApplied: z.number().int().min(1).max(50) }),
+);
+
+/**
+ * The global kill switch held this operation back: nothing was written after it. Not an
+ * end: the operation stays where it was (approved, or executing between steps) and the
+ * executor carries on when the switch is clear again — with the same approval, which must
+ * still be unexpired if execution had not started. `stepIndex`: the step that would have
+ * run next; null when execution had not started.
+ */
+export const ExecutionHeld = defineEvent(
+  'ExecutionHeld',
+  z.object({
+    reason: z.enum(['kill_switch_engaged', 'kill_switch_unreadable']),
+    message: text(1000),
+    stepIndex: StepIndex.nullable(),
+  }),
 );

@@ -28,6 +28,7 @@ export type Command =
   | ({ type: 'SucceedStep' } & Omit<PayloadOf<'StepSucceeded'>, 'stepId'>)
   | { type: 'FailStep'; stepIndex: number; error: ErrorInfo }
   | { type: 'CompleteExecution' }
+  | ({ type: 'HoldExecution' } & Omit<PayloadOf<'ExecutionHeld'>, 'stepIndex'>)
   | {
       type: 'InvalidatePlan';
       stepIndex: number;

@@ -3,6 +3,7 @@ import type { Command } from './commands.ts';
 import * as approval from './decide-approval.ts';
 import * as end from './decide-end.ts';
 import * as execution from './decide-execution.ts';
+import { holdExecution } from './decide-hold.ts';
 import * as intake from './decide-intake.ts';
 import * as verification from './decide-verification.ts';
 import type { OperationState } from './state.ts';
@@ -42,6 +43,8 @@ export function decide(command: Command, state: OperationState, now: Date): Pend
       return execution.failStep(command, state);
     case 'CompleteExecution':
       return execution.completeExecution(command, state);
+    case 'HoldExecution':
+      return holdExecution(command, state);
     case 'InvalidatePlan':
       return execution.invalidatePlan(command, state);
     case 'StartVerification':

@@ -73,6 +73,7 @@ describe('evolve', () => {
       StepSucceeded: 'new',
       StepFailed: 'execution_failed',
       ExecutionCompleted: 'executed',
+      ExecutionHeld: 'new',
       PlanInvalidated: 'invalidated',
       VerificationStarted: 'verifying',
       CheckPassed: 'new',

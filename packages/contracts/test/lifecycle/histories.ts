@@ -170,6 +170,10 @@ export const commandSamples: { command: Command; legalIn: Phase[] }[] = [
   { command: { type: 'FailStep', stepIndex: 0, error }, legalIn: ['executing'] },
   { command: { type: 'CompleteExecution' }, legalIn: ['executing'] },
   {
+    command: { type: 'HoldExecution', reason: 'kill_switch_engaged', message: 'the switch is set' },
+    legalIn: ['approved', 'executing'],
+  },
+  {
     command: {
       type: 'InvalidatePlan',
       stepIndex: 0,

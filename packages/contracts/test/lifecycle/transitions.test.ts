@@ -16,7 +16,7 @@ describe('phase matrix', () => {
 
   it('has a sample for every command', () => {
     const all: CommandType[] = commandSamples.map((s) => s.command.type);
-    expect(new Set(all).size).toBe(23);
+    expect(new Set(all).size).toBe(24);
   });
 
   for (const { command, legalIn } of commandSamples) {

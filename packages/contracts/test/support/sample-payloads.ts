@@ -107,6 +107,14 @@ export const samplePayloads: Record<OpsEventType, Record<number, unknown>> = {
     },
   },
   ExecutionCompleted: { 1: { planHash: hash, stepsApplied: 2 } },
+  ExecutionHeld: {
+    1: {
+      reason: 'kill_switch_engaged',
+      message:
+        'the kill switch (JetStream KV opsloop_control/kill-switch) is set: incident 4711, freeze all changes',
+      stepIndex: 1,
+    },
+  },
   PlanInvalidated: {
     1: {
       stepIndex: 1,
