@@ -16,7 +16,14 @@ import { ClusterState } from './cluster-state.ts';
 import { fromStorage, storageKeyOf, storageResourceOf, toStorage } from './convert.ts';
 import { alreadyExists, ApiError, conflict, invalid, notFound } from './errors.ts';
 import { listPage, type ListPage, type PageOptions } from './list.ts';
-import { deepEqualJson, newUid, nowTimestamp, randomSuffix, specPart } from './meta.ts';
+import {
+  deepEqualJson,
+  GENERATION_KINDS,
+  newUid,
+  nowTimestamp,
+  randomSuffix,
+  specPart,
+} from './meta.ts';
 import { checkNamespaceWritable } from './namespaces.ts';
 import { Collector, type DeleteOptions } from './gc.ts';
 import { EventRecorder } from './events.ts';
@@ -174,7 +181,7 @@ export class Cluster implements ClusterApi {
     if (this.entry(sres, meta.namespace, meta.name!)) throw alreadyExists(sres, meta.name!);
     meta.uid = newUid();
     meta.creationTimestamp = nowTimestamp(this.now());
-    meta.generation = 1;
+    if (GENERATION_KINDS.has(sres.kind)) meta.generation = 1;
     if (options.fieldManager && !options.managedDone)
       recordUpdate(undefined, obj, options.fieldManager, undefined, nowTimestamp(this.now()));
     if (options.dryRun) return fromStorage(resource, obj);
@@ -233,10 +240,12 @@ export class Cluster implements ClusterApi {
     const causes = validateObject(next, old);
     if (causes.length > 0) throw invalid(sres, sres.kind, meta.name ?? '', causes);
     this.admit('UPDATE', sres, next, old, options);
-    meta.generation =
-      specPart(next) === specPart(old)
-        ? (old.metadata.generation ?? 1)
-        : (old.metadata.generation ?? 1) + 1;
+    if (GENERATION_KINDS.has(sres.kind))
+      meta.generation =
+        specPart(next) === specPart(old)
+          ? (old.metadata.generation ?? 1)
+          : (old.metadata.generation ?? 1) + 1;
+    else delete meta.generation;
     if (options.fieldManager && !options.managedDone)
       recordUpdate(old, next, options.fieldManager, options.subresource, nowTimestamp(this.now()));
     const { managedFields: _a, ...nextMeta } = meta;

@@ -20,6 +20,35 @@ export function newUid(): string {
   return randomUUID();
 }
 
+/**
+ * Kinds whose API server strategy sets `metadata.generation` (1 on create, +1 on each change
+ * of the desired state), as in Kubernetes 1.31. Every other kind (Pod, Service, ConfigMap,
+ * Namespace, Role, Node, PVC, …) has none. kube-tools' drift guard tests the generation of
+ * the workload kinds, so these must keep it.
+ */
+export const GENERATION_KINDS: ReadonlySet<string> = new Set([
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicationController',
+  'Job',
+  'CronJob',
+  'HorizontalPodAutoscaler',
+  'PodDisruptionBudget',
+  'NetworkPolicy',
+  'Ingress',
+  'IngressClass',
+  'EndpointSlice',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'FlowSchema',
+  'PriorityLevelConfiguration',
+  'CustomResourceDefinition',
+]);
+
 /** Everything but metadata and status: a change here bumps metadata.generation. */
 export function specPart(object: KObject): string {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = object;

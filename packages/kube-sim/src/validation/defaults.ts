@@ -79,8 +79,11 @@ export function applyDefaults(object: KObject, allocateIp: IpAllocator): void {
         ...object.metadata.labels,
         'kubernetes.io/metadata.name': object.metadata.name!,
       };
-      setDefault(object as Map, 'spec', { finalizers: ['kubernetes'] });
-      setDefault(object as Map, 'status', { phase: 'Active' });
+      // kubectl create namespace sends `spec: {}` and `status: {}`: default inside them.
+      const nsSpec = (object['spec'] ??= {}) as Map;
+      setDefault(nsSpec, 'finalizers', ['kubernetes']);
+      const nsStatus = (object['status'] ??= {}) as Map;
+      setDefault(nsStatus, 'phase', 'Active');
       break;
     }
     case 'Pod':

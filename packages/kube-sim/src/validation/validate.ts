@@ -167,7 +167,13 @@ function validateImmutable(object: KObject, old: KObject, causes: StatusCause[])
         const { resources: _r, volumeAttributesClassName: _v, volumeName: _n, ...rest } = s;
         return rest;
       };
-      if (!same(strip(spec), strip(oldSpec)))
+      // Since 1.28 an unset class may be set once (retroactive default StorageClass).
+      const classSet =
+        oldSpec['storageClassName'] === undefined && spec['storageClassName'] !== undefined;
+      const compared = classSet
+        ? { ...oldSpec, storageClassName: spec['storageClassName'] }
+        : oldSpec;
+      if (!same(strip(spec), strip(compared)))
         causes.push(
           fieldError.forbidden(
             'spec',

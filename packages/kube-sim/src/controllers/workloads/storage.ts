@@ -26,9 +26,21 @@ export function defaultStorageClass(api: ClusterApi): KObject | undefined {
     )[0];
 }
 
+/** StorageObjectInUseProtection: claims and volumes are not removed while in use. */
+export const PVC_PROTECTION = 'kubernetes.io/pvc-protection';
+export const PV_PROTECTION = 'kubernetes.io/pv-protection';
+
+function protect(object: KObject, finalizer: string): void {
+  const finalizers = object.metadata.finalizers ?? [];
+  if (!finalizers.includes(finalizer)) object.metadata.finalizers = [...finalizers, finalizer];
+}
+
 export function storageAdmission(api: ClusterApi): AdmissionPlugin {
   return ({ operation, resource, subresource, object, oldObject }) => {
+    if (operation === 'CREATE' && !subresource && object && resource.kind === 'PersistentVolume')
+      protect(object, PV_PROTECTION);
     if (resource.kind !== 'PersistentVolumeClaim' || subresource || !object) return;
+    if (operation === 'CREATE') protect(object, PVC_PROTECTION);
     const spec = (object.spec ?? {}) as Record<string, unknown>;
     if (operation === 'CREATE' && spec.storageClassName === undefined) {
       const sc = defaultStorageClass(api);
@@ -152,11 +164,20 @@ export function storageController(api: ClusterApi, clock: SimClock): Reconciler 
   function reconcile(key: string): void {
     if (key.startsWith('pv:')) return reclaim(api, key.slice(3));
     const [ns, name] = splitKey(key);
-    const pvc = api.get(R.pvcs, ns, name);
+    let pvc = api.get(R.pvcs, ns, name);
     if (!pvc) return;
-    if (pvc.metadata.deletionTimestamp) return;
-    const className =
-      at<string>(pvc, 'spec', 'storageClassName') ?? defaultStorageClass(api)?.metadata.name;
+    if (pvc.metadata.deletionTimestamp) return releaseClaim(api, pvc);
+    let className = at<string>(pvc, 'spec', 'storageClassName');
+    const fallback = className === undefined ? defaultStorageClass(api) : undefined;
+    if (fallback) {
+      // Retroactive default StorageClass (GA in 1.28): an unset class gets today's default.
+      className = fallback.metadata.name;
+      pvc = api.update(
+        R.pvcs,
+        { ...pvc, spec: { ...(pvc.spec as object), storageClassName: className } },
+        { user: USER },
+      );
+    }
     const phase = at<string>(pvc, 'status', 'phase');
     if (at<string>(pvc, 'spec', 'volumeName') && phase === 'Bound') return expand(pvc, className);
     if (phase !== 'Pending')
@@ -195,7 +216,6 @@ export function storageController(api: ClusterApi, clock: SimClock): Reconciler 
         return;
       }
     }
-    warned.delete(keyOf(current));
     provision(current, sc, selectedNode);
   }
 
@@ -206,7 +226,8 @@ export function storageController(api: ClusterApi, clock: SimClock): Reconciler 
     message: string,
     type: 'Normal' | 'Warning' = 'Warning',
   ): void {
-    const mark = `${keyOf(pvc)}|${reason}`;
+    // By uid: a claim deleted and recreated under the same name is a new claim and warns again.
+    const mark = `${pvc.metadata.uid}|${reason}`;
     if (warned.has(mark)) return;
     warned.add(mark);
     event(pvc, type, reason, message);
@@ -277,15 +298,58 @@ export function storageController(api: ClusterApi, clock: SimClock): Reconciler 
   };
 }
 
+function dropFinalizer(
+  api: ClusterApi,
+  resource: typeof R.pvs,
+  object: KObject,
+  finalizer: string,
+): void {
+  const finalizers = object.metadata.finalizers ?? [];
+  if (!finalizers.includes(finalizer)) return;
+  api.update(
+    resource,
+    {
+      ...object,
+      metadata: { ...object.metadata, finalizers: finalizers.filter((f) => f !== finalizer) },
+    },
+    { user: controllerUser('pvc-protection-controller') },
+  );
+}
+
+/**
+ * The pvc-protection controller: a deleted claim goes once no scheduled, unfinished pod
+ * mounts it (an unscheduled pod does not hold it, as in Kubernetes).
+ */
+function releaseClaim(api: ClusterApi, pvc: KObject): void {
+  const name = pvc.metadata.name!;
+  const inUse = api
+    .list(R.pods, pvc.metadata.namespace)
+    .some(
+      (p) =>
+        at<string>(p, 'spec', 'nodeName') !== undefined &&
+        !['Succeeded', 'Failed'].includes(at<string>(p, 'status', 'phase') ?? '') &&
+        (at<{ persistentVolumeClaim?: { claimName: string } }[]>(p, 'spec', 'volumes') ?? []).some(
+          (v) => v.persistentVolumeClaim?.claimName === name,
+        ),
+    );
+  if (!inUse) dropFinalizer(api, R.pvcs, pvc, PVC_PROTECTION);
+}
+
 /** A volume whose claim is gone is released; with reclaimPolicy Delete it is deleted. */
 function reclaim(api: ClusterApi, pvName: string): void {
   const pv = api.get(R.pvs, undefined, pvName);
   const ref = pv
     ? at<{ namespace: string; name: string; uid?: string }>(pv, 'spec', 'claimRef')
     : undefined;
-  if (!pv || !ref || pv.metadata.deletionTimestamp) return;
-  const claim = api.get(R.pvcs, ref.namespace, ref.name);
-  if (claim && (!ref.uid || claim.metadata.uid === ref.uid)) return;
+  if (!pv) return;
+  const claim = ref ? api.get(R.pvcs, ref.namespace, ref.name) : undefined;
+  const claimed = claim !== undefined && (!ref?.uid || claim.metadata.uid === ref.uid);
+  // pv-protection: a deleted volume goes once no existing claim is bound to it.
+  if (pv.metadata.deletionTimestamp) {
+    if (!claimed) dropFinalizer(api, R.pvs, pv, PV_PROTECTION);
+    return;
+  }
+  if (!ref || claimed) return;
   if (at<string>(pv, 'spec', 'persistentVolumeReclaimPolicy') === 'Delete')
     api.delete(R.pvs, undefined, pvName, { user: USER });
   else writeStatus(api, R.pvs, pv, { phase: 'Released' }, USER);
