@@ -15,6 +15,7 @@ export const KubeErrorCode = {
   ProtectedNamespace: 'OPS_ERR_PROTECTED_NAMESPACE',
   UnknownAction: 'OPS_ERR_UNKNOWN_ACTION',
   ClusterIdentity: 'OPS_ERR_CLUSTER_IDENTITY',
+  StepMismatch: 'OPS_ERR_STEP_MISMATCH',
 } as const;
 
 /** The kubeconfig cannot be used as given; the message says which file/context to fix. */
@@ -86,6 +87,22 @@ export class DriftError extends OpsError {
     );
     this.changed = changed;
     this.live = live;
+  }
+}
+
+/**
+ * A step whose stored target, patch or manifest is not what its action derives from its
+ * args and the live object: forged or corrupted, never executed. Nothing was written. Not
+ * drift (the cluster did not move); the executor refuses the step (OperationFailed).
+ */
+export class StepMismatchError extends OpsError {
+  constructor(action: string, part: 'target' | 'patch' | 'diff', message: string) {
+    super(
+      KubeErrorCode.StepMismatch,
+      `${action}: the step's ${part} is not what ${action} derives from its args and the live object (${message}); ` +
+        'refusing to execute it, nothing was written',
+      { details: { action, part } },
+    );
   }
 }
 

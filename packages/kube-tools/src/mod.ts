@@ -11,12 +11,12 @@ export {
   ACTIONS,
   getAction,
   planStep,
-  applyStep,
   isApplied,
   inverseOf,
   actionJsonSchemas,
 } from './actions/catalog.ts';
 export { DEFAULT_POLICY, FIELD_MANAGER } from './actions/types.ts';
+export { applyStep } from './actions/apply.ts';
 export { OPERATION_ANNOTATION } from './actions/write.ts';
 export { stepPermissions, reviewStepAccess } from './actions/permissions.ts';
 export type { AccessDenial, AccessReview, KubeRequest } from './actions/permissions.ts';

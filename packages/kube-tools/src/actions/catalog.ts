@@ -20,14 +20,7 @@ import {
 } from './service.ts';
 import { SetConfigMapVolume } from './config-volume.ts';
 import { SetImagePullSecrets } from './pull-secrets.ts';
-import type {
-  ActionDefinition,
-  ApplyOptions,
-  PlannedStep,
-  Policy,
-  StepObservation,
-} from './types.ts';
-import { checkOperationId, writeGuardedPatch } from './write.ts';
+import type { ActionDefinition, PlannedStep, Policy } from './types.ts';
 import { DEFAULT_POLICY } from './types.ts';
 import { RolloutRestart, RolloutUndo, ScaleWorkload, SetImage } from './workload.ts';
 
@@ -84,23 +77,6 @@ export function planStep(
   policy: Policy = DEFAULT_POLICY,
 ): Promise<PlannedStep> {
   return planAction(getAction(name), args, cluster, policy);
-}
-
-/**
- * Write the step, guarded by the planned desired state (guard.ts), and say what was
- * observed on its target (types.ts StepObservation). A broken guard throws DriftError
- * before anything is written.
- */
-export async function applyStep(
-  step: PlannedStep,
-  cluster: Cluster,
-  options: ApplyOptions = {},
-): Promise<StepObservation> {
-  const action = getAction(step.action);
-  checkOperationId(step.action, options.operationId);
-  const write = { operationId: options.operationId };
-  if (action.custom) return action.custom.apply(step, cluster, write);
-  return writeGuardedPatch(step.target, (step.patch?.body ?? []) as never, cluster, write);
 }
 
 export function isApplied(step: PlannedStep, cluster: Cluster): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Cluster } from '../cluster.ts';
-import { DriftError, KubeApiError, PreconditionError } from '../errors.ts';
+import { DriftError, KubeApiError, PreconditionError, StepMismatchError } from '../errors.ts';
 import { deepEqual, setOps } from '../json-pointer.ts';
 import { refString } from '../types.ts';
 import type { KubeObject } from '../types.ts';
@@ -155,7 +155,7 @@ export const RecreateJob: ActionDefinition<z.infer<typeof CronArgs>> = {
     },
     async apply(step, cluster, write) {
       const { namespace, name } = step.target as { namespace: string; name: string };
-      const oldUid = (step.diff[0]?.before as { uid?: string } | undefined)?.uid;
+      const oldUid = plannedUid('RecreateJob', step);
       const shown = step.diff[0]?.after as unknown as KubeObject | undefined;
       const drift = (live: KubeObject | null, changed: string | null) =>
         new DriftError(
@@ -178,9 +178,19 @@ export const RecreateJob: ActionDefinition<z.infer<typeof CronArgs>> = {
         );
       if (live.metadata.uid !== oldUid) throw drift(live, '/metadata/uid');
       const manifest = freshJob(live);
-      if (!shown || !deepEqual(manifest.spec, shown.spec)) throw drift(live, '/spec');
+      // What the approver was shown must be what the live Job gives; the diff is never used.
+      if (!shown || !deepEqual(manifest.spec, shown.spec))
+        throw new StepMismatchError(
+          'RecreateJob',
+          'diff',
+          'the Job spec shown differs from the live Job',
+        );
       if (!deepEqual(manifest.metadata.labels, shown.metadata?.labels))
-        throw drift(live, '/metadata/labels');
+        throw new StepMismatchError(
+          'RecreateJob',
+          'diff',
+          'the Job labels shown differ from the live Job',
+        );
       if (write.operationId)
         manifest.metadata.annotations![OPERATION_ANNOTATION] = write.operationId;
       const before = String(live.metadata.resourceVersion);
@@ -224,6 +234,25 @@ const GENERATED_LABELS = [
   'batch.kubernetes.io/controller-uid',
 ];
 
+function controllerOf(pod: KubeObject) {
+  const owner = pod.metadata.ownerReferences?.find((o) => o.controller);
+  if (!owner || !CONTROLLERS.includes(owner.kind)) {
+    throw new PreconditionError(
+      'DeletePod',
+      `pod ${pod.metadata.namespace}/${pod.metadata.name} has no controller that would recreate it; refusing to delete it`,
+    );
+  }
+  return owner;
+}
+
+/** The uid the step was planned against (its diff's before), which the write is pinned to. */
+function plannedUid(action: string, step: PlannedStep): string {
+  const uid = (step.diff[0]?.before as { uid?: unknown } | null | undefined)?.uid;
+  if (typeof uid !== 'string' || !/^[A-Za-z0-9-]{1,64}$/.test(uid))
+    throw new StepMismatchError(action, 'diff', 'the step names no planned uid');
+  return uid;
+}
+
 /**
  * DeletePod removes one pod that a controller will replace (never a bare pod). The delete
  * names the planned uid and resourceVersion as preconditions, so a changed or replaced pod
@@ -242,13 +271,7 @@ export const DeletePod: ActionDefinition<z.infer<typeof PodArgs>> = {
   inverse: () => null,
   custom: {
     async plan(args, live, cluster) {
-      const owner = live.metadata.ownerReferences?.find((o) => o.controller);
-      if (!owner || !CONTROLLERS.includes(owner.kind)) {
-        throw new PreconditionError(
-          'DeletePod',
-          `pod ${args.namespace}/${args.name} has no controller that would recreate it; refusing to delete it`,
-        );
-      }
+      const owner = controllerOf(live);
       const rv = String(live.metadata.resourceVersion);
       await cluster.remove('Pod', args.namespace, args.name, {
         dryRun: true,
@@ -295,7 +318,7 @@ export const DeletePod: ActionDefinition<z.infer<typeof PodArgs>> = {
      * while after the delete; the step is done when the delete is accepted.
      */
     async apply(step, cluster) {
-      const uid = (step.diff[0]?.before as { uid: string }).uid;
+      const uid = plannedUid('DeletePod', step);
       const { namespace, name } = step.target;
       for (let attempt = 1; ; attempt += 1) {
         const live = await cluster.get('Pod', namespace, name);
@@ -306,6 +329,8 @@ export const DeletePod: ActionDefinition<z.infer<typeof PodArgs>> = {
             live?.metadata.resourceVersion ?? null,
             live ? '/metadata/uid' : null,
           );
+        // Re-derived like planning: only a pod some controller recreates is ever deleted.
+        controllerOf(live);
         const before = String(live.metadata.resourceVersion);
         try {
           await cluster.remove('Pod', namespace, name, {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Cluster } from '../cluster.ts';
-import { DriftError, KubeApiError, PreconditionError } from '../errors.ts';
+import { DnsLabel, DnsSubdomain } from '@opsloop/contracts';
+import { DriftError, KubeApiError, PreconditionError, StepMismatchError } from '../errors.ts';
 import { setOps } from '../json-pointer.ts';
 import { refString } from '../types.ts';
 import type { KubeObject } from '../types.ts';
@@ -8,6 +9,7 @@ import { Name } from '../validation.ts';
 import { guardOps } from './guard.ts';
 import type { ActionDefinition, PlannedStep } from './types.ts';
 import { FIELD_MANAGER } from './types.ts';
+import { checkPatchMatches, storedOps } from './verify.ts';
 import { writeGuardedPatch } from './write.ts';
 
 const NodeArgs = z.strictObject({ name: Name });
@@ -68,12 +70,41 @@ function evictionPath(pod: PodKey) {
   return `/api/v1/namespaces/${pod.namespace}/pods/${pod.name}/eviction`;
 }
 
+/** The pods the approver saw listed for eviction ("ns/name#uid"); anything else is refused. */
 export function plannedPods(step: PlannedStep): PodKey[] {
-  return ((step.diff.find((d) => d.path === 'evictions')?.before ?? []) as string[]).map((key) => {
-    const [ns, rest] = key.split('/') as [string, string];
-    const [name, uid] = rest.split('#') as [string, string];
+  const entry = step.diff.find((d) => d.path === 'evictions');
+  if (!entry || !Array.isArray(entry.before))
+    throw new StepMismatchError('DrainNode', 'diff', 'the step lists no evictions');
+  return entry.before.map((key) => {
+    const [ns = '', rest = ''] = String(key).split('/', 2);
+    const [name = '', uid = ''] = rest.split('#', 2);
+    const ok =
+      DnsLabel.safeParse(ns).success &&
+      DnsSubdomain.safeParse(name).success &&
+      /^[A-Za-z0-9-]{1,64}$/.test(uid) &&
+      String(key) === `${ns}/${name}#${uid}`;
+    if (!ok)
+      throw new StepMismatchError(
+        'DrainNode',
+        'diff',
+        `eviction "${String(key).slice(0, 80)}" is not namespace/name#uid`,
+      );
     return { namespace: ns, name, uid };
   });
+}
+
+/** Every listed pod that still exists must be one planning would list: on the node, not a DaemonSet's. */
+async function checkEvictions(cluster: Cluster, node: string, pods: PodKey[]): Promise<void> {
+  for (const pod of pods) {
+    const live = await cluster.get('Pod', pod.namespace, pod.name);
+    if (!live || live.metadata.uid !== pod.uid) continue; // gone or replaced: not evicted
+    if (live.spec?.nodeName !== node || isDaemonOrMirror(live))
+      throw new StepMismatchError(
+        'DrainNode',
+        'diff',
+        `pod ${pod.namespace}/${pod.name} is ${live.spec?.nodeName === node ? 'a DaemonSet or mirror pod' : `not on node ${node}`}; a drain of ${node} never evicts it`,
+      );
+  }
 }
 
 async function podStillThere(cluster: Cluster, pod: PodKey): Promise<boolean> {
@@ -177,6 +208,9 @@ export const DrainNode: ActionDefinition<z.infer<typeof DrainArgs>> = {
      * pods, not the Node; they are in the audit log, not in the observation.
      */
     async apply(step, cluster, write) {
+      const stored = storedOps('DrainNode', step);
+      const pods = plannedPods(step);
+      await checkEvictions(cluster, step.target.name, pods);
       const node = await cluster.get('Node', null, step.target.name);
       if (!node)
         throw new DriftError(refString(step.target), step.target.resourceVersion, null, null);
@@ -184,14 +218,11 @@ export const DrainNode: ActionDefinition<z.infer<typeof DrainArgs>> = {
       let observed = { resourceVersionBefore: rv, resourceVersionAfter: rv as string | null };
       // A retried drain finds the node already cordoned; it does not cordon twice.
       if (node.spec?.unschedulable !== true)
-        observed = await writeGuardedPatch(
-          step.target,
-          (step.patch?.body ?? []) as never,
-          cluster,
-          write,
+        observed = await writeGuardedPatch(step.target, stored, cluster, write, (live) =>
+          checkPatchMatches(DrainNode, stored, live, setOps(live, ['spec', 'unschedulable'], true)),
         );
       const deadline = Date.now() + Number(step.args.timeoutSeconds ?? 300) * 1000;
-      for (const pod of plannedPods(step)) {
+      for (const pod of pods) {
         for (;;) {
           try {
             await cluster.request('POST', evictionPath(pod), { body: evictionBody(pod) });

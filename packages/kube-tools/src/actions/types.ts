@@ -45,6 +45,11 @@ export interface ActionDefinition<A = Record<string, unknown>> {
   inverse(step: PlannedStep): { action: string; args: Record<string, unknown> } | null;
   /** Multi-call actions replace the engine's single guarded patch with their own. */
   custom?: CustomExecution<A>;
+  /**
+   * A value compute makes fresh each time (RolloutRestart's timestamp): when the executor
+   * re-derives the step, the stored value at such a path is accepted if this returns true.
+   */
+  volatile?(path: string, value: unknown): boolean;
 }
 
 export interface CustomExecution<A> {
@@ -64,9 +69,11 @@ export interface ApplyOptions {
   operationId?: string;
 }
 
-/** What the executor hands a custom execution: the operation to record on what it writes. */
+/** What applyStep hands a custom execution: the operation to record, the re-parsed args. */
 export interface WriteContext {
   operationId?: string;
+  /** The step's args as the action's schema parsed them (defaults filled in). */
+  args?: unknown;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PreconditionError } from '../errors.ts';
-import { setOps } from '../json-pointer.ts';
+import { pointer, setOps } from '../json-pointer.ts';
 import type { KubeObject } from '../types.ts';
 import { ImageRef, Name, Namespace } from '../validation.ts';
 import {
@@ -75,6 +75,22 @@ export const SetImage: ActionDefinition<z.infer<typeof SetImageArgs>> = {
 
 const RestartArgs = z.strictObject({ ...workloadFields });
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
+const STAMP_PATH = ['spec', 'template', 'metadata', 'annotations', RESTARTED_AT];
+
+/**
+ * Whether a stored op value is a restart stamp at `path`: setOps writes the timestamp at the
+ * annotation itself, or at the first missing level wrapped in exactly the levels below it.
+ */
+function isRestartStamp(path: string, value: unknown): boolean {
+  const depth = STAMP_PATH.findIndex((_, i) => pointer(STAMP_PATH.slice(0, i + 1)) === path);
+  if (depth < 2) return false;
+  let leaf = value;
+  for (const key of STAMP_PATH.slice(depth + 1)) {
+    if (!leaf || typeof leaf !== 'object' || Object.keys(leaf).join() !== key) return false;
+    leaf = (leaf as Record<string, unknown>)[key];
+  }
+  return typeof leaf === 'string' && /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(leaf);
+}
 
 export const RolloutRestart: ActionDefinition<z.infer<typeof RestartArgs>> = {
   name: 'RolloutRestart',
@@ -87,10 +103,12 @@ export const RolloutRestart: ActionDefinition<z.infer<typeof RestartArgs>> = {
     // Millisecond precision: two restarts planned within one second still differ.
     const at = new Date().toISOString();
     return {
-      ops: setOps(live, ['spec', 'template', 'metadata', 'annotations', RESTARTED_AT], at),
+      ops: setOps(live, STAMP_PATH, at),
       summary: `rolling restart of ${a.kind} ${a.namespace}/${a.name}`,
     };
   },
+  // The planned timestamp, not the executor's clock, is what the approver approved.
+  volatile: isRestartStamp,
   checks: rolloutChecks,
   inverse: () => null,
 };
