@@ -9,6 +9,27 @@ interface Operation {
   value?: Json;
 }
 
+/**
+ * JSON equality as the API server's `test` applies it: object members in any order (a
+ * client that stored the planned value canonically, keys sorted, must still match).
+ */
+function sameJson(a: Json, b: Json): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as Json[];
+    return a.length === other.length && a.every((item, i) => sameJson(item, other[i]));
+  }
+  const x = a as Record<string, Json>;
+  const y = b as Record<string, Json>;
+  const keys = Object.keys(x);
+  return (
+    keys.length === Object.keys(y).length &&
+    keys.every((k) => Object.hasOwn(y, k) && sameJson(x[k], y[k]))
+  );
+}
+
 function unescape(token: string): string {
   return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }
@@ -110,7 +131,7 @@ export function applyJsonPatch(document: Json, operations: unknown): Json {
         doc = add(doc, raw.path, structuredClone(read(doc, raw.from ?? '')));
         break;
       case 'test':
-        if (JSON.stringify(read(doc, raw.path)) !== JSON.stringify(raw.value))
+        if (!sameJson(read(doc, raw.path), raw.value))
           throw patchError(`testing value ${raw.path} failed: test failed`);
         break;
       default:

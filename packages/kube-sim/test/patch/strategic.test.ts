@@ -156,6 +156,24 @@ describe('JSON patch and merge patch', () => {
     ).toThrow(/test failed/);
     expect(input).toEqual({ c: 1 });
   });
+  it('test compares JSON values, not their text: object members may come in any order', () => {
+    const doc = {
+      spec: { type: 'ClusterIP', selector: { app: 'a' }, ports: [{ port: 80, name: 'http' }] },
+    };
+    const sorted = {
+      ports: [{ name: 'http', port: 80 }],
+      selector: { app: 'a' },
+      type: 'ClusterIP',
+    };
+    expect(applyJsonPatch(doc, [{ op: 'test', path: '/spec', value: sorted }])).toEqual(doc);
+    // Array order still matters, and so does every value.
+    expect(() =>
+      applyJsonPatch({ a: [1, 2] }, [{ op: 'test', path: '/a', value: [2, 1] }]),
+    ).toThrow(/test failed/);
+    expect(() =>
+      applyJsonPatch(doc, [{ op: 'test', path: '/spec', value: { ...sorted, type: 'NodePort' } }]),
+    ).toThrow(/test failed/);
+  });
   it('merge patch replaces lists and deletes with null (RFC 7386)', () => {
     expect(applyMergePatch({ a: [1, 2], b: { c: 1, d: 2 } }, { a: [3], b: { c: null } })).toEqual({
       a: [3],
