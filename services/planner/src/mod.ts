@@ -1,1 +1,21 @@
-export {};
+/** @opsloop/planner: from an OperationRequested to a diagnosis and a typed plan (or an answer). */
+export { startPlanner, type PlannerOptions, type RunningPlanner } from './service.ts';
+export { PlannerConfig, PLANNER_SETTINGS, DEFAULT_LIMITS, type PlannerLimits } from './config.ts';
+export { handleEvent, PLANNER_ACTOR } from './flow.ts';
+export { decideOutcome, PLANNER_ERRORS, type Decided } from './outcome.ts';
+export { NoModelPlanner, scaled } from './no-model.ts';
+export type { Planner, PlanningInput, Proposal, Decision } from './strategy.ts';
+export {
+  parseRequest,
+  clean,
+  type Intent,
+  type ParsedRequest,
+  type ScaleChange,
+} from './intent.ts';
+export { leadingNumber, parseCount } from './numbers.ts';
+export { resolve, describe as describeTarget, type Resolution, type Resolved } from './resolve.ts';
+export { checkTargets, checkLimits, matchesScope, type Violation } from './policy.ts';
+export { gatherContext, contextSummary, type Context, type OperationInput } from './context.ts';
+export { scopeFindings, injectionFindings, addressesAgent } from './diagnosis.ts';
+export { errorGroups, logErrorsAnswer, logsAnswer, type PodLog } from './logs.ts';
+export type { OpsLog } from './ops-log.ts';

@@ -1,0 +1,31 @@
+import { SEVERITY_RANK } from '@opsloop/contracts';
+import { analyzeSnapshot, loadSnapshot } from '@opsloop/kube-tools';
+import type { ScenarioPlanner } from './env.ts';
+
+/**
+ * Waits until the scenario's fault is visible to the analyzers (faults take a few
+ * sim-minutes to surface), as a user asks once something is wrong.
+ */
+export async function waitForFault(
+  env: ScenarioPlanner,
+  object: { kind: string; name: string },
+  timeoutMs = 45_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = '';
+  while (Date.now() < deadline) {
+    const findings = analyzeSnapshot(await loadSnapshot(env.executor, env.run.namespace));
+    const hit = findings.find(
+      (f) =>
+        f.object.kind === object.kind &&
+        f.object.name === object.name &&
+        SEVERITY_RANK[f.severity] >= SEVERITY_RANK.warning,
+    );
+    if (hit && (hit.remediations.length > 0 || hit.humanAction)) return;
+    seen = findings.map((f) => `${f.code} ${f.object.kind}/${f.object.name}`).join(', ');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(
+    `${env.run.scenario.metadata.name}: no fault on ${object.kind}/${object.name} within ${timeoutMs} ms; findings: ${seen || 'none'}`,
+  );
+}
