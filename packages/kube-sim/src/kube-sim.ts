@@ -48,6 +48,12 @@ export interface KubeSimOptions {
   /** The sim clock runs this many times faster than wall time (default 1). */
   speed?: number;
   /**
+   * Wall seconds during which no timestamp lies in the wall clock's future (default 3600).
+   * At speed N > 1 the sim clock starts (N − 1) × this in the past, so it reaches the wall
+   * clock only after that long; kubectl never shows `<invalid>` ages before then.
+   */
+  clockHorizonSeconds?: number;
+  /**
    * Run the simulated cluster (controllers, scheduler, kubelets, network; default true).
    * `false` gives a bare API server: nothing reconciles, no pod ever runs.
    */
@@ -125,7 +131,9 @@ function expandFiles(paths: string[]): string[] {
 export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSim> {
   // Read the scenario first: a missing or malformed one fails before anything starts.
   const scenario = options.scenario === undefined ? undefined : resolveScenario(options.scenario);
-  const clock = createClock(options.speed ?? 1);
+  const speed = options.speed ?? 1;
+  const horizonMs = (options.clockHorizonSeconds ?? 3600) * 1000;
+  const clock = createClock(speed, Date.now() - Math.max(0, speed - 1) * horizonMs);
   const cluster = new Cluster(
     new Store(options.watchHistory ? { historyLimit: options.watchHistory } : {}),
   );

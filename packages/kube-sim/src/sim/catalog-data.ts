@@ -5,19 +5,9 @@
  * `nginx:invalid-tag` fails on a real cluster.
  */
 import type { EnvRequirement, Listener } from './resolved.ts';
-import {
-  BUSYBOX_APPLETS,
-  DEBIAN_BASE,
-  alpineVersions,
-  busyboxVersions,
-  httpdVersions,
-  mysqlVersions,
-  nginxVersions,
-  postgresVersions,
-  pythonVersions,
-  redisVersions,
-  tagSet,
-} from './catalog-tags.ts';
+import { BUSYBOX_APPLETS, DEBIAN_BASE } from './catalog-tags.ts';
+import { OFFICIAL_TAGS } from './official-tags.ts';
+import { BASE_IMAGES } from './catalog-base-images.ts';
 
 export interface CatalogEntry {
   /** Familiar names this entry answers to (`nginx`, `library/nginx` is implied). */
@@ -36,6 +26,10 @@ export interface CatalogEntry {
   cpuMilli: number;
   requiredEnv: EnvRequirement[];
   logs: string[];
+  /** What the ENTRYPOINT script itself prints before it execs the server (absent when `command` bypasses it). */
+  entrypointLogs?: string[];
+  /** busybox ash (busybox, alpine) or Debian's dash (the default): decides shell wording. */
+  shell?: 'busybox' | 'dash';
   sizeBytes: number;
 }
 
@@ -65,25 +59,10 @@ const missingMysqlPassword = [
 ];
 
 export const CATALOG: CatalogEntry[] = [
+  ...BASE_IMAGES,
   {
     names: ['nginx', 'nginxinc/nginx-unprivileged'],
-    tags: tagSet(
-      nginxVersions,
-      ['', '-alpine', '-alpine-slim', '-bookworm', '-perl', '-alpine-perl'],
-      [
-        'latest',
-        'stable',
-        'mainline',
-        'alpine',
-        'alpine-slim',
-        'perl',
-        'bookworm',
-        'stable-alpine',
-        'mainline-alpine',
-        'stable-perl',
-        'alpine-perl',
-      ],
-    ),
+    tags: OFFICIAL_TAGS['nginx']!,
     binaries: ['nginx', 'docker-entrypoint.sh', 'curl', ...DEBIAN_BASE],
     alpineBinaries: BUSYBOX_APPLETS,
     servers: ['nginx', 'docker-entrypoint.sh'],
@@ -103,7 +82,7 @@ export const CATALOG: CatalogEntry[] = [
     memoryMi: 8,
     cpuMilli: 2,
     requiredEnv: [],
-    logs: [
+    entrypointLogs: [
       '/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration',
       '/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/',
       '/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh',
@@ -111,19 +90,15 @@ export const CATALOG: CatalogEntry[] = [
       '/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh',
       '/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh',
       '/docker-entrypoint.sh: Configuration complete; ready for start up',
-      '[notice] 1#1: using the "epoll" event method',
-      '[notice] 1#1: start worker processes',
     ],
+    logs: ['[notice] 1#1: using the "epoll" event method', '[notice] 1#1: start worker processes'],
     sizeBytes: 72_188_133,
   },
   {
     names: ['busybox'],
-    tags: tagSet(
-      busyboxVersions,
-      ['', '-musl', '-glibc', '-uclibc'],
-      ['latest', 'stable', 'musl', 'glibc', 'uclibc', 'stable-musl', 'stable-glibc'],
-    ),
+    tags: OFFICIAL_TAGS['busybox']!,
     binaries: BUSYBOX_APPLETS,
+    shell: 'busybox',
     servers: [],
     defaultCommand: ['sh'],
     entrypointLength: 0,
@@ -137,8 +112,9 @@ export const CATALOG: CatalogEntry[] = [
   },
   {
     names: ['alpine'],
-    tags: tagSet(alpineVersions, [''], ['latest', 'edge']),
+    tags: OFFICIAL_TAGS['alpine']!,
     binaries: [...BUSYBOX_APPLETS, 'apk'],
+    shell: 'busybox',
     servers: [],
     defaultCommand: ['/bin/sh'],
     entrypointLength: 0,
@@ -152,7 +128,7 @@ export const CATALOG: CatalogEntry[] = [
   },
   {
     names: ['httpd'],
-    tags: tagSet(httpdVersions, ['', '-alpine', '-bookworm'], ['latest', 'alpine', 'bookworm']),
+    tags: OFFICIAL_TAGS['httpd']!,
     binaries: ['httpd', 'httpd-foreground', 'apachectl', ...DEBIAN_BASE],
     alpineBinaries: BUSYBOX_APPLETS,
     servers: ['httpd', 'httpd-foreground', 'apachectl'],
@@ -181,7 +157,7 @@ export const CATALOG: CatalogEntry[] = [
   },
   {
     names: ['redis'],
-    tags: tagSet(redisVersions, ['', '-alpine', '-bookworm'], ['latest', 'alpine', 'bookworm']),
+    tags: OFFICIAL_TAGS['redis']!,
     binaries: [
       'redis-server',
       'redis-cli',
@@ -209,7 +185,7 @@ export const CATALOG: CatalogEntry[] = [
   },
   {
     names: ['postgres'],
-    tags: tagSet(postgresVersions, ['', '-alpine', '-bookworm'], ['latest', 'alpine', 'bookworm']),
+    tags: OFFICIAL_TAGS['postgres']!,
     binaries: [
       'postgres',
       'psql',
@@ -233,8 +209,8 @@ export const CATALOG: CatalogEntry[] = [
         failureLogs: missingPostgresPassword,
       },
     ],
+    entrypointLogs: ['PostgreSQL init process complete; ready for start up.'],
     logs: [
-      'PostgreSQL init process complete; ready for start up.',
       'LOG:  listening on IPv4 address "0.0.0.0", port 5432',
       'LOG:  listening on Unix socket "/var/run/postgresql/.s.PGSQL.5432"',
       'LOG:  database system is ready to accept connections',
@@ -243,11 +219,7 @@ export const CATALOG: CatalogEntry[] = [
   },
   {
     names: ['mysql'],
-    tags: tagSet(
-      mysqlVersions,
-      ['', '-oracle', '-debian'],
-      ['latest', 'lts', 'oracle', 'innovation'],
-    ),
+    tags: OFFICIAL_TAGS['mysql']!,
     binaries: [
       'mysqld',
       'mysql',
@@ -270,19 +242,15 @@ export const CATALOG: CatalogEntry[] = [
         failureLogs: missingMysqlPassword,
       },
     ],
+    entrypointLogs: ['[Note] [Entrypoint]: Entrypoint script for MySQL Server started.'],
     logs: [
-      '[Note] [Entrypoint]: Entrypoint script for MySQL Server started.',
       "[System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '8.4'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL.",
     ],
     sizeBytes: 233_109_884,
   },
   {
     names: ['python'],
-    tags: tagSet(
-      pythonVersions,
-      ['', '-slim', '-alpine', '-bookworm', '-slim-bookworm'],
-      ['latest', 'slim', 'alpine', 'bookworm'],
-    ),
+    tags: OFFICIAL_TAGS['python']!,
     binaries: ['python3', 'python', 'pip', 'pip3', ...DEBIAN_BASE],
     alpineBinaries: BUSYBOX_APPLETS,
     servers: ['python3', 'python'],

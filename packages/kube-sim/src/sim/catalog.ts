@@ -35,6 +35,8 @@ function fromCatalog(ref: ImageRef, entry: CatalogEntry): ResolvedImage {
     requiredEnv: entry.requiredEnv,
     dependencies: [],
     logs: entry.logs,
+    entrypointLogs: entry.entrypointLogs ?? [],
+    shell: alpine ? 'busybox' : (entry.shell ?? 'dash'),
     exit: undefined,
     sizeBytes: entry.sizeBytes,
   };

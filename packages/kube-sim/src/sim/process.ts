@@ -112,7 +112,11 @@ export function runServerProcess(
       listening: [],
     };
   }
-  for (const line of image.logs) logs.push({ atSeconds: startup, line });
+  // The ENTRYPOINT script's own lines appear only when it runs (a `command` bypasses it).
+  const entrypoint = image.entrypoint[0];
+  const viaEntrypoint = entrypoint !== undefined && programOf(entrypoint) === program;
+  for (const line of [...(viaEntrypoint ? (image.entrypointLogs ?? []) : []), ...image.logs])
+    logs.push({ atSeconds: startup, line });
   const ports =
     image.listen === 'containerPorts'
       ? (container.ports ?? []).map((port) => ({ port, http: { routes: {}, otherStatus: 200 } }))
@@ -194,7 +198,9 @@ export function startContainer(
       runServerProcess(image, container, env, environment.network, serverArgv),
   };
   const isShellScript = SHELLS.includes(program) && argv[1] === '-c';
-  const result = isShellScript ? runShell(argv[2] ?? '', ctx) : runArgv(argv, ctx);
+  const result = isShellScript
+    ? runShell(argv[2] ?? '', { ...ctx, argv0: argv[0] ?? 'sh' })
+    : runArgv(argv, ctx);
   const exit = result.exit;
   return {
     logs: result.lines,
@@ -241,7 +247,7 @@ export function execInContainer(
   };
   const result =
     SHELLS.includes(program) && argv[1] === '-c'
-      ? runShell(argv[2] ?? '', ctx)
+      ? runShell(argv[2] ?? '', { ...ctx, argv0: argv[0] ?? 'sh' })
       : runArgv(argv, ctx);
   return { lines: result.lines, exitCode: result.exit?.code };
 }

@@ -51,6 +51,10 @@ export interface ResolvedImage {
   dependencies: DependencySpec[];
   /** Lines the service logs once it is up. */
   logs: string[];
+  /** Lines the ENTRYPOINT script prints first; absent from the logs when `command` bypasses it. */
+  entrypointLogs?: string[];
+  /** Whose `sh` runs scripts: busybox ash (`sh: x: not found`) or Debian's dash (`sh: 1: x: not found`). */
+  shell?: 'busybox' | 'dash';
   exit: { afterSeconds: number; code: number } | undefined;
   /** Reported in the kubelet's "Successfully pulled image" event. */
   sizeBytes: number;

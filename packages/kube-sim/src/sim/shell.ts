@@ -37,6 +37,8 @@ export interface ShellContext extends SimEnvironment {
   image: ResolvedImage;
   env: Record<string, string>;
   runServer?: (argv: string[], env: Record<string, string>) => ServerRun;
+  /** How the shell was invoked (`sh`, `/bin/sh`, `bash`): it prefixes the shell's own errors. */
+  argv0?: string;
 }
 
 export interface ShellResult {
@@ -82,9 +84,11 @@ class ShellRun {
   readonly files: Record<string, string>;
 
   readonly ctx: ShellContext;
+  argv0: string;
 
   constructor(ctx: ShellContext) {
     this.ctx = ctx;
+    this.argv0 = ctx.argv0 ?? 'sh';
     this.env = {
       HOSTNAME: ctx.hostname ?? 'localhost',
       HOME: '/root',
@@ -226,13 +230,19 @@ class ShellRun {
     if (BUILTINS.has(program)) return this.builtin(program, args, io);
     const { binaries } = this.ctx.image;
     if (binaries !== undefined && !binaries.includes(program)) {
-      io.err(`sh: ${name}: not found`);
+      io.err(this.notFound(name));
       return 127;
     }
     if (SHELLS.includes(program)) {
       const script = args[0] === '-c' ? (args[1] ?? '') : undefined;
       if (script === undefined) return 0; // no tty: an interactive shell reads EOF and exits
-      this.runList(parseShell(script));
+      const outer = this.argv0;
+      this.argv0 = name;
+      try {
+        this.runList(parseShell(script));
+      } finally {
+        this.argv0 = outer;
+      }
       return this.status;
     }
     if (program === 'sleep') {
@@ -272,6 +282,15 @@ class ShellRun {
       throw new ProcessEnded({ ...run.exit, atSeconds: this.time });
     this.listening = [];
     return run.exit.code;
+  }
+
+  /** The shell's wording: bash, Debian's dash (`/bin/sh: 1: x: not found`) or busybox ash. */
+  notFound(name: string): string {
+    const shell = this.argv0.split('/').pop();
+    if (shell === 'bash') return `${this.argv0}: line 1: ${name}: command not found`;
+    if (this.ctx.image.shell === 'dash' && shell !== 'ash')
+      return `${this.argv0}: 1: ${name}: not found`;
+    return `${this.argv0}: ${name}: not found`;
   }
 
   builtin(name: string, args: string[], io: CommandIo): number {

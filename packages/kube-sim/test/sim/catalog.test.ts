@@ -127,3 +127,68 @@ describe('built-in catalog', () => {
     );
   });
 });
+
+describe('published tags of official images', () => {
+  it('pulls real tags of the common images, variants included', () => {
+    for (const image of [
+      'nginx:1.21',
+      'nginx:1.22',
+      'nginx:1.21.6-alpine',
+      'nginx:1.25.3-bookworm',
+      'nginx:1.23-alpine-slim',
+      'python:3.9-slim-buster',
+      'python:3.11-slim-bookworm',
+      'python:3.12-alpine3.19',
+      'python:3.8.18',
+      'node:18-alpine',
+      'node:20.11.1-bookworm-slim',
+      'node:iron',
+      'node:16-buster-slim',
+      'golang:1.21-alpine',
+      'golang:1.22.5-bookworm',
+      'debian:bookworm-slim',
+      'debian:12.5',
+      'debian:buster',
+      'ubuntu:22.04',
+      'ubuntu:jammy',
+      'redis:7.2-alpine',
+      'redis:6.2.14-bullseye',
+      'postgres:16.2-alpine3.19',
+      'postgres:13-bullseye',
+      'mysql:8.0.36-debian',
+      'mysql:5.7',
+      'mongo:7.0',
+      'mongo:6.0.14-jammy',
+      'httpd:2.4.58-alpine',
+      'busybox:1.36.1-glibc',
+      'alpine:3.18.6',
+    ]) {
+      expect(resolveImage(image).pull, image).toBe('Ok');
+    }
+  });
+
+  it('refuses tags that were never published', () => {
+    for (const image of [
+      'nginx:1.30',
+      'nginx:1.21.9',
+      'nginx:1.12-bookworm',
+      'python:3.9-slim-jessie',
+      'python:3.15',
+      'python:2.8',
+      'node:26',
+      'node:18-trixie',
+      'golang:1.30',
+      'debian:14',
+      'ubuntu:23.02',
+      'redis:9',
+      'postgres:19',
+      'mysql:7.0',
+      'mongo:9.0',
+      'httpd:2.5',
+      'busybox:2.0',
+      'alpine:3.40',
+    ]) {
+      expect(resolveImage(image).pull, image).toBe('NotFound');
+    }
+  });
+});

@@ -109,7 +109,15 @@ describe('runShell', () => {
     const result = runShell('python3 -c "print(1)"', ctx());
     expect(result.lines.map((l) => l.line)).toEqual(['sh: python3: not found']);
     expect(result.exit?.code).toBe(127);
-    expect(lines('wget -qO- http://web/', ctx('nginx:1.27'))).toEqual(['sh: wget: not found']);
+    // nginx:1.27 is Debian-based: its /bin/sh is dash, which numbers the line.
+    expect(lines('wget -qO- http://web/', ctx('nginx:1.27'))).toEqual(['sh: 1: wget: not found']);
+  });
+
+  it("words a missing program as the image's shell does", () => {
+    const as = (argv0: string, image: string) => lines('python3 app.py', ctx(image, { argv0 }));
+    expect(as('/bin/sh', 'node:20-bookworm-slim')).toEqual(['/bin/sh: 1: python3: not found']);
+    expect(as('bash', 'debian:12')).toEqual(['bash: line 1: python3: command not found']);
+    expect(as('/bin/sh', 'node:20-alpine')).toEqual(['/bin/sh: python3: not found']);
   });
 
   it('never exits for endless loops and sleep infinity, but does for bounded loops', () => {
