@@ -45,17 +45,20 @@ export type Risk = z.infer<typeof Risk>;
 export const CheckSpec = z.object({ name: CatalogName, args: JsonArgs });
 export type CheckSpec = z.infer<typeof CheckSpec>;
 
+/** Size caps of a step, exported so producers (kube-tools' actions) fit them before emitting. */
+export const STEP_LIMITS = { summary: 500, diffEntries: 200, checks: 20 } as const;
+
 export const Step = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a short lowercase id such as "s1"'),
   action: CatalogName,
   args: JsonArgs,
   target: StepTarget,
   patch: StepPatch.optional(),
-  diff: z.array(DiffEntry).max(200),
+  diff: z.array(DiffEntry).max(STEP_LIMITS.diffEntries),
   risk: Risk,
   /** Postconditions the verifier must see pass after this step (rollout complete, endpoints ready, ...). */
-  checks: z.array(CheckSpec).max(20),
-  summary: z.string().min(1).max(500),
+  checks: z.array(CheckSpec).max(STEP_LIMITS.checks),
+  summary: z.string().min(1).max(STEP_LIMITS.summary),
 });
 export type Step = z.infer<typeof Step>;
 

@@ -29,8 +29,9 @@ export type {
 } from './actions/types.ts';
 
 // Checks
-export { CHECKS, runCheck, checkJsonSchemas } from './checks/catalog.ts';
-export type { CheckDefinition, CheckResult } from './checks/types.ts';
+export { CHECKS, runCheck, checkJsonSchemas, toVerdict } from './checks/catalog.ts';
+export type { CheckDefinition, Evaluation } from './checks/types.ts';
+export type { CheckVerdict } from '@opsloop/contracts';
 
 // Read tools
 export { READ_TOOLS } from './read/tools.ts';

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECKS, InvalidArgsError, runCheck } from '../src/mod.ts';
+import { CheckFailed, CheckPassed, checkCommand } from '@opsloop/contracts';
+import { createServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { CHECKS, InvalidArgsError, connectCluster, runCheck } from '../src/mod.ts';
 import type { KubeObject } from '../src/mod.ts';
 import { create, setStatus, startSimEnv } from './helpers/sim.ts';
 import type { SimEnv } from './helpers/sim.ts';
@@ -77,8 +80,22 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.stop());
 
-const run = (name: string, args: Record<string, unknown>) =>
-  runCheck({ name, args: args as never }, env.cluster, { timeoutMs: 5000 });
+/** Every verdict of this file, as the verifier would record it. */
+const recorded: { type: string; check: string; ok: boolean }[] = [];
+
+/**
+ * Runs a check and sends its verdict across the seam: checkCommand → decide's payload must
+ * parse as CheckPassed (passed) or CheckFailed (failed), whatever the check saw.
+ */
+async function run(name: string, args: Record<string, unknown>) {
+  const check = { name, args: args as never };
+  const verdict = await runCheck(check, env.cluster, { timeoutMs: 5000 });
+  const { type, ...payload } = checkCommand(0, check, verdict);
+  const event = type === 'PassCheck' ? CheckPassed : CheckFailed;
+  recorded.push({ type, check: name, ok: event.schema.safeParse(payload).success });
+  expect(type).toBe(verdict.passed ? 'PassCheck' : 'FailCheck');
+  return verdict;
+}
 
 describe('verification checks, each on a failing then a passing state', () => {
   it('RolloutComplete', async () => {
@@ -292,5 +309,43 @@ describe('verification checks, each on a failing then a passing state', () => {
     await expect(run('NodeReady', { name: 'N1; rm' })).rejects.toBeInstanceOf(InvalidArgsError);
     await expect(run('Whatever', {})).rejects.toBeInstanceOf(InvalidArgsError);
     expect(Object.keys(CHECKS)).toHaveLength(10);
+  });
+
+  it("runCheck's timeout bounds a check against an API server that never answers", async () => {
+    // A real listener that accepts connections and never says a word: a hung API server.
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const kubeconfig = env.sim
+        .kubeconfig()
+        .replace(/server: https:\/\/127\.0\.0\.1:\d+/, `server: https://127.0.0.1:${port}`);
+      // The client's own per-request timeout is far longer than the check's.
+      const hung = await connectCluster({ kubeconfigText: kubeconfig, timeoutMs: 60_000 });
+      const check = { name: 'NodeReady', args: { name: 'n1' } };
+      const verdict = await runCheck(check, hung, { timeoutMs: 300 });
+      expect(verdict).toEqual({
+        passed: false,
+        observed: { timeoutMs: 300 },
+        message: 'check timed out after 300 ms',
+      });
+      expect(sockets.length).toBeGreaterThan(0);
+      const { type, ...payload } = checkCommand(0, check, verdict);
+      expect(type).toBe('FailCheck');
+      expect(CheckFailed.schema.parse(payload)).toMatchObject({ observed: { timeoutMs: 300 } });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 30_000);
+
+  it('every verdict above, passed or failed, is a valid CheckPassed / CheckFailed payload', () => {
+    expect(recorded.filter((r) => !r.ok)).toEqual([]);
+    // Each check was seen both failing and passing.
+    for (const name of Object.keys(CHECKS)) {
+      const types = new Set(recorded.filter((r) => r.check === name).map((r) => r.type));
+      expect([name, [...types].sort()]).toEqual([name, ['FailCheck', 'PassCheck']]);
+    }
   });
 });

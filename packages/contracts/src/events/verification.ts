@@ -10,13 +10,31 @@ export const VerificationStarted = defineEvent(
   z.object({ planHash: PlanHash, checks: z.number().int().min(0).max(1000) }),
 );
 
+/**
+ * One evaluation of a check, as kube-tools' runCheck returns it: the verdict, the values it
+ * rests on, and a sentence for the approver. It maps onto CheckPassed/CheckFailed with
+ * checkCommand (lifecycle).
+ */
+export const CHECK_LIMITS = { message: 2000, observedKeys: 64 } as const;
+export const CheckVerdict = z.object({
+  passed: z.boolean(),
+  observed: z
+    .record(z.string().min(1).max(128), z.json())
+    .refine(
+      (o) => Object.keys(o).length <= CHECK_LIMITS.observedKeys,
+      'at most 64 observed values',
+    ),
+  message: text(CHECK_LIMITS.message),
+});
+export type CheckVerdict = z.infer<typeof CheckVerdict>;
+
 const CheckResult = z.object({
   /** The step whose postcondition this is. */
   stepIndex: StepIndex,
   check: CheckSpec,
   /** What the verifier saw (replica counts, endpoint addresses, status codes, ...). */
   observed: z.json(),
-  message: text(2000).optional(),
+  message: text(CHECK_LIMITS.message).optional(),
 });
 export type CheckResult = z.infer<typeof CheckResult>;
 

@@ -10,3 +10,4 @@ export type {
   VerificationState,
 } from './state.ts';
 export type { Command, CommandType, CommandOf } from './commands.ts';
+export { checkCommand } from './check-command.ts';

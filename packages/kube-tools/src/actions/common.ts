@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { STEP_LIMITS } from '@opsloop/contracts';
 import type { CheckSpec } from '@opsloop/contracts';
 import { selectorString } from '../analyzers/helpers.ts';
 import { PreconditionError } from '../errors.ts';
 import type { Segment } from '../json-pointer.ts';
+import { quoteJson } from '../redact.ts';
 import type { KubeObject } from '../types.ts';
 import { ContainerName, Name, Namespace } from '../validation.ts';
 import type { PlannedStep } from './types.ts';
@@ -82,4 +84,16 @@ export function workloadArgs(step: PlannedStep): { namespace: string; kind: stri
 /** workloadArgs plus the step's container, for the inverse of a container action. */
 export function containerStepArgs(step: PlannedStep) {
   return { ...workloadArgs(step), container: step.args.container };
+}
+
+/**
+ * A value from the args (selectors, tolerations, rules) in a summary: compact JSON, capped,
+ * so a summary never grows with what the caller sent. The full value is in the diff.
+ */
+export const summaryJson = (value: unknown, max = 160): string => quoteJson(value, max);
+
+/** Every summary fits contracts' Step.summary; names alone can add up to more. */
+export function fitSummary(summary: string): string {
+  const max = STEP_LIMITS.summary;
+  return summary.length > max ? `${summary.slice(0, max - 1)}…` : summary;
 }

@@ -12,6 +12,7 @@ import type { JsonPatchOp } from '../json-pointer.ts';
 import { kindInfo } from '../kinds.ts';
 import { refString } from '../types.ts';
 import type { KubeObject } from '../types.ts';
+import { fitSummary } from './common.ts';
 import { guardOps } from './guard.ts';
 import { DEFAULT_POLICY, FIELD_MANAGER } from './types.ts';
 import type { ActionDefinition, PlannedStep, Policy } from './types.ts';
@@ -102,6 +103,7 @@ async function planActionOnce<A>(
       args: args as PlannedStep['args'],
       ...planned,
       checks: planned.checks.length ? planned.checks : checks,
+      summary: fitSummary(planned.summary),
     };
   }
   const change = await action.compute(live, args, cluster);
@@ -137,7 +139,7 @@ async function planActionOnce<A>(
     diff: diff as PlannedStep['diff'],
     risk: change.risk ?? action.risk,
     checks,
-    summary: change.summary,
+    summary: fitSummary(change.summary),
   };
 }
 

@@ -18,6 +18,7 @@ import {
   diffBefore,
   findContainer,
   rolloutChecks,
+  summaryJson,
   workloadArgs,
   workloadFields,
   workloadTarget,
@@ -66,7 +67,7 @@ export const SetContainerResources: ActionDefinition<z.infer<typeof ResourcesArg
     if (Object.keys(limits).length) after.limits = limits;
     return {
       ops: setOps(live, [...at.segments, 'resources'], after),
-      summary: `set resources of container ${a.container} in ${a.kind} ${a.namespace}/${a.name} to ${JSON.stringify(after)}`,
+      summary: `set resources of container ${a.container} in ${a.kind} ${a.namespace}/${a.name} to ${summaryJson(after)}`,
     };
   },
   checks: rolloutChecks,
@@ -274,7 +275,7 @@ export const SetNodeSelector: ActionDefinition<z.infer<typeof NodeSelectorArgs>>
   target: workloadTarget,
   compute: (live, a) => ({
     ops: setOps(live, [...POD_SPEC, 'nodeSelector'], a.nodeSelector),
-    summary: `set nodeSelector of ${a.kind} ${a.namespace}/${a.name} to ${JSON.stringify(a.nodeSelector)}`,
+    summary: `set nodeSelector of ${a.kind} ${a.namespace}/${a.name} to ${summaryJson(a.nodeSelector)}`,
   }),
   checks: rolloutChecks,
   inverse: (step) => ({
@@ -306,7 +307,7 @@ export const SetTolerations: ActionDefinition<z.infer<typeof TolerationsArgs>> =
   target: workloadTarget,
   compute: (live, a) => ({
     ops: setOps(live, [...POD_SPEC, 'tolerations'], a.tolerations),
-    summary: `set tolerations of ${a.kind} ${a.namespace}/${a.name} to ${JSON.stringify(a.tolerations)}`,
+    summary: `set tolerations of ${a.kind} ${a.namespace}/${a.name} to ${summaryJson(a.tolerations)}`,
   }),
   checks: rolloutChecks,
   inverse: (step) => ({

@@ -3,7 +3,7 @@ import { PreconditionError } from '../errors.ts';
 import { setOps } from '../json-pointer.ts';
 import type { KubeObject } from '../types.ts';
 import { LabelMap, Name, Namespace, Port, PortName, PortOrName, Quantity } from '../validation.ts';
-import { diffBefore } from './common.ts';
+import { diffBefore, summaryJson } from './common.ts';
 import type { ActionDefinition } from './types.ts';
 
 const serviceChecks = (a: { namespace: string; name: string }) => [
@@ -27,7 +27,7 @@ export const PatchServiceSelector: ActionDefinition<z.infer<typeof SelectorArgs>
   target: (a) => ({ kind: 'Service', namespace: a.namespace, name: a.name }),
   compute: (live, a) => ({
     ops: setOps(live, ['spec', 'selector'], a.selector),
-    summary: `set selector of Service ${a.namespace}/${a.name} to ${JSON.stringify(a.selector)}`,
+    summary: `set selector of Service ${a.namespace}/${a.name} to ${summaryJson(a.selector)}`,
   }),
   checks: serviceChecks,
   inverse(step) {
@@ -88,7 +88,7 @@ export const PatchServicePort: ActionDefinition<z.infer<typeof PortArgs>> = {
     ];
     return {
       ops,
-      summary: `change port ${a.port} of Service ${a.namespace}/${a.name}: ${JSON.stringify({ port: a.newPort, targetPort: a.targetPort })}`,
+      summary: `change port ${a.port} of Service ${a.namespace}/${a.name}: ${summaryJson({ port: a.newPort, targetPort: a.targetPort })}`,
     };
   },
   checks: serviceChecks,
@@ -152,7 +152,7 @@ export const AddNetworkPolicyRule: ActionDefinition<z.infer<typeof RuleArgs>> = 
     const rules = [...((live.spec?.[a.direction] ?? []) as unknown[]), rule];
     return {
       ops: setOps(live, ['spec', a.direction], rules),
-      summary: `add an ${a.direction} rule to NetworkPolicy ${a.namespace}/${a.name}: ${JSON.stringify(rule)}`,
+      summary: `add an ${a.direction} rule to NetworkPolicy ${a.namespace}/${a.name}: ${summaryJson(rule)}`,
     };
   },
   checks: () => [],
@@ -182,7 +182,7 @@ export const UpdateResourceQuota: ActionDefinition<z.infer<typeof QuotaArgs>> = 
   target: (a) => ({ kind: 'ResourceQuota', namespace: a.namespace, name: a.name }),
   compute: (live, a) => ({
     ops: setOps(live, ['spec', 'hard'], { ...((live.spec?.hard ?? {}) as object), ...a.hard }),
-    summary: `set quota ${a.namespace}/${a.name} limits ${JSON.stringify(a.hard)}`,
+    summary: `set quota ${a.namespace}/${a.name} limits ${summaryJson(a.hard)}`,
   }),
   checks: (a) => [{ name: 'QuotaWithinLimits', args: { namespace: a.namespace, name: a.name } }],
   inverse(step) {

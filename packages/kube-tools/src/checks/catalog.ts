@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHECK_LIMITS, CheckVerdict } from '@opsloop/contracts';
 import type { CheckSpec } from '@opsloop/contracts';
 import type { Cluster } from '../cluster.ts';
 import { InvalidArgsError } from '../errors.ts';
@@ -10,7 +11,7 @@ import {
   PvcBound,
   QuotaWithinLimits,
 } from './state-checks.ts';
-import type { CheckDefinition, CheckResult } from './types.ts';
+import type { CheckDefinition, Evaluation } from './types.ts';
 import {
   NoNewWarningEvents,
   PodsHealthy,
@@ -36,6 +37,28 @@ export const CHECKS: Readonly<Record<string, CheckDefinition<never>>> = Object.f
 );
 
 /**
+ * The evaluation as contracts' CheckVerdict: observed values made plain JSON (undefined
+ * dropped), message capped; it then maps onto CheckPassed/CheckFailed (checkCommand).
+ */
+export function toVerdict(evaluation: Evaluation): CheckVerdict {
+  const max = CHECK_LIMITS.message;
+  const message = evaluation.message.trim() || (evaluation.passed ? 'passed' : 'failed');
+  const candidate = {
+    passed: evaluation.passed,
+    observed: JSON.parse(JSON.stringify(evaluation.observed ?? {})) as Record<string, unknown>,
+    message: message.length > max ? `${message.slice(0, max - 1)}…` : message,
+  };
+  const parsed = CheckVerdict.safeParse(candidate);
+  if (parsed.success) return parsed.data;
+  // A check that saw too much to record still fails closed, never with an unrecordable verdict.
+  return {
+    passed: false,
+    observed: {},
+    message: `the check's result could not be recorded: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+  };
+}
+
+/**
  * Run one check once, bounded by `timeoutMs`. A timeout or API error is a failed check
  * with the reason in the message, never an exception: the verifier records it and moves on.
  */
@@ -43,7 +66,7 @@ export async function runCheck(
   spec: CheckSpec,
   cluster: Cluster,
   options: { timeoutMs?: number; now?: Date } = {},
-): Promise<CheckResult> {
+): Promise<CheckVerdict> {
   const check = Object.hasOwn(CHECKS, spec.name) ? CHECKS[spec.name] : undefined;
   if (!check)
     throw new InvalidArgsError(
@@ -58,7 +81,7 @@ export async function runCheck(
     );
   const timeoutMs = options.timeoutMs ?? 10_000;
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<CheckResult>((resolve) => {
+  const timeout = new Promise<Evaluation>((resolve) => {
     timer = setTimeout(
       () =>
         resolve({
@@ -70,7 +93,7 @@ export async function runCheck(
     );
   });
   try {
-    return await Promise.race([
+    const evaluation = await Promise.race([
       check
         .evaluate(parsed.data as never, cluster, options.now ?? new Date())
         .catch((error: unknown) => ({
@@ -80,6 +103,7 @@ export async function runCheck(
         })),
       timeout,
     ]);
+    return toVerdict(evaluation);
   } finally {
     clearTimeout(timer);
   }
