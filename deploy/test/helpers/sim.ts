@@ -22,11 +22,11 @@ export interface DeploySim {
  * kube-sim with the ImageBehaviors of deploy/'s images, `nodes` kind nodes, and a token
  * for each Opsloop ServiceAccount (as the TokenRequest API would issue one).
  */
-export async function startDeploySim(nodes = 3): Promise<DeploySim> {
+export async function startDeploySim(nodes = 3, scenario?: string): Promise<DeploySim> {
   const sim = await startKubeSim({
     port: 0,
     speed: 20,
-    nodes,
+    ...(scenario === undefined ? { nodes } : { scenario }),
     users: SERVICE_ACCOUNTS.map((name) => ({ token: `token-${name}`, username: saUser(name) })),
   });
   sim.loadYaml(
