@@ -1,23 +1,13 @@
 import { z } from 'zod';
+import { DnsLabel, DnsSubdomain } from '@opsloop/contracts';
 
 /**
  * Argument validators shared by actions, checks and read tools. Everything here is strict
  * ASCII: a Cyrillic "а" or a fullwidth letter in a name is rejected, never normalised.
  */
-export const Name = z
-  .string()
-  .min(1)
-  .max(253)
-  .regex(
-    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
-    'must be a DNS-1123 subdomain',
-  );
-
-export const LabelName = z
-  .string()
-  .min(1)
-  .max(63)
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label');
+/** DNS-1123 names are defined once, in contracts (kube-names), and only named here. */
+export const Name = DnsSubdomain;
+export const LabelName = DnsLabel;
 
 export const Namespace = LabelName;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, actionJsonSchemas } from '../src/mod.ts';
+import { DnsLabel, DnsSubdomain } from '@opsloop/contracts';
+import { ACTIONS, actionJsonSchemas, validation } from '../src/mod.ts';
 import { HOSTILE_KEYS, HOSTILE_STRINGS, VALID_ARGS } from './fixtures.ts';
 
 /** Every path to a string leaf in a value, as [path, replacer] pairs. */
@@ -155,5 +156,16 @@ describe('action argument schemas', () => {
     expect(schemas.map((s) => s.name).sort()).toEqual(Object.keys(ACTIONS).sort());
     for (const s of schemas)
       expect((s.parameters as { additionalProperties?: unknown }).additionalProperties).toBe(false);
+  });
+});
+
+describe('one vocabulary for Kubernetes names', () => {
+  it("kube-tools' name validators are contracts' kube-names, not copies", () => {
+    expect(validation.Name).toBe(DnsSubdomain);
+    expect(validation.Namespace).toBe(DnsLabel);
+    expect(validation.ContainerName).toBe(DnsLabel);
+    // So a name a plan may carry (contracts' StepTarget) is exactly one an action accepts.
+    for (const name of ['web', 'a.b-c', 'A', 'web_1', '-web', 'x'.repeat(254)])
+      expect(validation.Name.safeParse(name).success).toBe(DnsSubdomain.safeParse(name).success);
   });
 });
