@@ -1,12 +1,14 @@
 /**
  * The identities of a test cluster, as a platform team would set them up: the executor may
- * write workloads and ask SubjectAccessReviews; the verifier only reads (no Secrets) and
+ * write workloads and ask SubjectAccessReviews; the planner may dry-run (the verifier plans
+ * rollbacks with it); the verifier only reads (no Secrets) and
  * may use the service proxy; bob and carol (team shop-team) may change what lives in their
  * namespace; alice only requests.
  */
 export const USERS = [
   { token: 'tok-executor', username: 'opsloop-executor', groups: ['opsloop'] },
   { token: 'tok-verifier', username: 'opsloop-verifier', groups: ['opsloop'] },
+  { token: 'tok-planner', username: 'opsloop-planner', groups: ['opsloop'] },
   { token: 'tok-alice', username: 'alice', groups: ['shop-team'] },
   { token: 'tok-bob', username: 'bob', groups: ['shop-team'] },
   { token: 'tok-carol', username: 'carol', groups: ['shop-team'] },
@@ -41,6 +43,12 @@ kind: ClusterRoleBinding
 metadata: { name: opsloop-executor }
 roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: opsloop-executor }
 subjects: [{ kind: User, name: opsloop-executor, apiGroup: rbac.authorization.k8s.io }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: opsloop-planner }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: opsloop-executor }
+subjects: [{ kind: User, name: opsloop-planner, apiGroup: rbac.authorization.k8s.io }]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole

@@ -24,7 +24,13 @@ import {
 } from '@opsloop/contracts';
 import { EventLog } from '@opsloop/eventlog';
 import { startScenarioSim, type ScenarioSim } from '@opsloop/kube-sim';
-import { connectCluster, planStep, type Cluster } from '@opsloop/kube-tools';
+import {
+  analyzeSnapshot,
+  connectCluster,
+  loadSnapshot,
+  planStep,
+  type Cluster,
+} from '@opsloop/kube-tools';
 import { connectNats } from '@opsloop/service-kit';
 import {
   spawnService,
@@ -56,6 +62,8 @@ export interface World {
   kubeconfigPath(user: string): string;
   executor(extra?: string[], env?: Record<string, string>): Promise<ServiceProcess>;
   verifier(extra?: string[], env?: Record<string, string>): Promise<ServiceProcess>;
+  /** The analyzers' top fix using `action` on `name`, once the scenario's fault shows. */
+  remediation(action: string, name: string, timeoutMs?: number): Promise<StepSpec>;
   /** A ScaleWorkload step to one replica more than the Deployment has now. */
   scaleUp(name: string, by?: number): Promise<StepSpec>;
   /** Plans `steps` on the live cluster and writes request, plan and approval; returns the op id. */
@@ -140,10 +148,43 @@ export async function startWorld(scenario: string, speed = 50): Promise<World> {
         ['--ack-wait-ms', '4000', ...extra],
         env,
       ),
-    verifier: (extra = [], env) => spawn('verifier', VERIFIER_MAIN, 'opsloop-verifier', extra, env),
+    verifier: (extra = [], env) =>
+      spawn(
+        'verifier',
+        VERIFIER_MAIN,
+        'opsloop-verifier',
+        [
+          '--plan-kubeconfig',
+          kubeconfigPath('opsloop-planner'),
+          '--ack-wait-ms',
+          '4000',
+          '--poll-ms',
+          '200',
+          // kube-sim runs 50× faster: 1 s of wall time is 50 s of the pods' lives.
+          '--stable-window-ms',
+          '1000',
+          ...extra,
+        ],
+        env,
+      ),
     append,
     events,
     grant: (opId, approver, options) => grant(opId, approver, options),
+    async remediation(action, name, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const findings = analyzeSnapshot(await loadSnapshot(admin, run.namespace));
+        for (const f of findings) {
+          const fix = f.remediations.find((r) => r.action === action);
+          if (fix && f.object.name === name) return { action: fix.action, args: fix.args };
+        }
+        if (Date.now() > deadline)
+          throw new Error(
+            `no ${action} fix for ${name}: ${findings.map((f) => f.code).join(', ')}`,
+          );
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    },
     async scaleUp(name, by = 1) {
       const live = await admin.get('Deployment', run.namespace, name);
       const replicas = Number(live?.spec?.replicas ?? 1) + by;
@@ -188,7 +229,15 @@ export async function startWorld(scenario: string, speed = 50): Promise<World> {
         const found = (await events(opId)).find((e) => e.type === type);
         if (found) return found;
         if (Date.now() > deadline) {
-          const seen = (await events(opId)).map((e) => e.type).join(', ');
+          const seen = (await events(opId))
+            .map((e) =>
+              ['StepFailed', 'OperationFailed', 'PlanInvalidated', 'VerificationFailed'].includes(
+                e.type,
+              )
+                ? `${e.type} ${JSON.stringify(e.payload)}`
+                : e.type,
+            )
+            .join(', ');
           throw new Error(`${opId}: no ${type} within ${timeoutMs} ms; events: ${seen}`);
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
