@@ -58,6 +58,22 @@ export async function build(options: GatewayOptions): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
+    // Errors raised before routing (a malformed URL): the same error shape as everything else.
+    frameworkErrors: (
+      error: FastifyError,
+      _request: unknown,
+      reply: { code(n: number): { send(b: unknown): void } },
+    ) => {
+      reply
+        .code(400)
+        .send(
+          new ApiError(
+            400,
+            ApiCode.Validation,
+            `the request is malformed: ${error.code === 'FST_ERR_BAD_URL' ? 'invalid URL' : 'invalid request'}`,
+          ).body(),
+        );
+    },
   } as never) as unknown as FastifyInstance;
   const directory = new Directory(options.users);
   const tokens = new TokenVerifier(directory);

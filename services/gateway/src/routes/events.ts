@@ -15,6 +15,11 @@ const LastEventId = /^\d{1,9}$/;
  * from closing an idle stream. With `Accept: application/json`: the events so far, as an array.
  */
 export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
+  const open = new Set<ServerResponse>();
+  // Streams never end by themselves: close them so the server can stop.
+  app.addHook('preClose', async () => {
+    for (const raw of open) raw.end();
+  });
   app.get(
     '/api/v1/operations/:id/events',
     {
