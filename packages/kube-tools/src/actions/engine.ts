@@ -13,6 +13,7 @@ import { kindInfo } from '../kinds.ts';
 import { refString } from '../types.ts';
 import type { KubeObject } from '../types.ts';
 import { fitSummary } from './common.ts';
+import { dryRunIfAllowed } from './dry-run.ts';
 import { guardOps } from './guard.ts';
 import { DEFAULT_POLICY, FIELD_MANAGER } from './types.ts';
 import type { ActionDefinition, PlannedStep, Policy } from './types.ts';
@@ -114,21 +115,24 @@ async function planActionOnce<A>(
     );
   }
   const body = [...guardOps(live, change.ops), ...change.ops];
-  const dryRun = await cluster.patch(
-    ref.kind,
-    ref.namespace,
-    ref.name,
-    { type: 'json', body },
-    { dryRun: true, fieldManager: FIELD_MANAGER },
+  const dryRun = await dryRunIfAllowed(() =>
+    cluster.patch(
+      ref.kind,
+      ref.namespace,
+      ref.name,
+      { type: 'json', body },
+      { dryRun: true, fieldManager: FIELD_MANAGER },
+    ),
   );
   const diff = change.ops
     .filter((op) => op.op !== 'test')
     .map((op) => {
       const segments = parsePointer(op.path);
+      const planned = op.op === 'remove' ? null : op.value;
       return {
         path: readablePath(live, op.path),
         before: toJson(getAt(live, segments)),
-        after: toJson(getAt(dryRun, segments)),
+        after: toJson(dryRun === undefined ? planned : getAt(dryRun, segments)),
       };
     });
   return {

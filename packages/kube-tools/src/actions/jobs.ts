@@ -1,3 +1,4 @@
+import { dryRunIfAllowed } from './dry-run.ts';
 import { z } from 'zod';
 import type { Cluster } from '../cluster.ts';
 import { DriftError, KubeApiError, PreconditionError, StepMismatchError } from '../errors.ts';
@@ -124,10 +125,12 @@ export const RecreateJob: ActionDefinition<z.infer<typeof CronArgs>> = {
           `Job ${args.namespace}/${args.name} is still running; wait for it to finish or fail`,
         );
       const rv = String(live.metadata.resourceVersion);
-      await cluster.remove('Job', args.namespace, args.name, {
-        dryRun: true,
-        preconditions: { uid: live.metadata.uid!, resourceVersion: rv },
-      });
+      await dryRunIfAllowed(() =>
+        cluster.remove('Job', args.namespace, args.name, {
+          dryRun: true,
+          preconditions: { uid: live.metadata.uid!, resourceVersion: rv },
+        }),
+      );
       const manifest = freshJob(live);
       return {
         target: {
@@ -273,10 +276,12 @@ export const DeletePod: ActionDefinition<z.infer<typeof PodArgs>> = {
     async plan(args, live, cluster) {
       const owner = controllerOf(live);
       const rv = String(live.metadata.resourceVersion);
-      await cluster.remove('Pod', args.namespace, args.name, {
-        dryRun: true,
-        preconditions: { uid: live.metadata.uid!, resourceVersion: rv },
-      });
+      await dryRunIfAllowed(() =>
+        cluster.remove('Pod', args.namespace, args.name, {
+          dryRun: true,
+          preconditions: { uid: live.metadata.uid!, resourceVersion: rv },
+        }),
+      );
       const labels = Object.fromEntries(
         Object.entries(live.metadata.labels ?? {}).filter(([k]) => !GENERATED_LABELS.includes(k)),
       );

@@ -1,3 +1,4 @@
+import { dryRunIfAllowed } from './dry-run.ts';
 import { z } from 'zod';
 import type { Cluster } from '../cluster.ts';
 import { DnsLabel, DnsSubdomain } from '@opsloop/contracts';
@@ -156,20 +157,24 @@ export const DrainNode: ActionDefinition<z.infer<typeof DrainArgs>> = {
       const ops =
         live.spec?.unschedulable === true ? [] : setOps(live, ['spec', 'unschedulable'], true);
       if (ops.length)
-        await cluster.patch(
-          'Node',
-          null,
-          args.name,
-          { type: 'json', body: [...guardOps(live, ops), ...ops] },
-          { dryRun: true, fieldManager: FIELD_MANAGER },
+        await dryRunIfAllowed(() =>
+          cluster.patch(
+            'Node',
+            null,
+            args.name,
+            { type: 'json', body: [...guardOps(live, ops), ...ops] },
+            { dryRun: true, fieldManager: FIELD_MANAGER },
+          ),
         );
       const blocked: string[] = [];
       for (const pod of keys) {
         try {
-          await cluster.request('POST', evictionPath(pod), {
-            body: evictionBody(pod),
-            query: { dryRun: 'All' },
-          });
+          await dryRunIfAllowed(() =>
+            cluster.request('POST', evictionPath(pod), {
+              body: evictionBody(pod),
+              query: { dryRun: 'All' },
+            }),
+          );
         } catch (error) {
           if (error instanceof KubeApiError && error.status === 429)
             blocked.push(`${pod.namespace}/${pod.name}`);
