@@ -36,7 +36,7 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
   if (response.body === null || response.status !== 200) return client;
   const decoder = new TextDecoder();
   let buffer = '';
-  (async () => {
+  void (async () => {
     try {
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
         buffer += decoder.decode(chunk, { stream: true });
