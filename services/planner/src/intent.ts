@@ -59,14 +59,17 @@ const SYMPTOMS: [RegExp, Symptom][] = [
     'crashing',
   ],
   [
-    /\b(?:unreachable|can'?t (?:reach|connect)|cannot (?:reach|connect)|no endpoints|not reachable|timing out|timeouts?|times? out|connection refused|unavailable|503|502|down|degraded)\b/i,
+    /\b(?:unreachable|can'?t (?:reach|connect)|cannot (?:reach|connect)|no endpoints|not reachable|timing out|timeouts?|times? out|connection refused|unavailable|503|502|down|degraded|not (?:being )?served|cannot talk|can'?t talk)\b/i,
     'unreachable',
   ],
   [
     /\b(?:not ready|unready|never ready|unhealthy|<unknown>|never scales?|zero pods|blocking|blocked|missing|full)\b/i,
     'not-ready',
   ],
-  [/\b(?:fail\w*|broken|not working|doesn'?t work|isn'?t working)\b/i, 'failing'],
+  [
+    /\b(?:fail\w*|broken|not working|doesn'?t work|isn'?t working|(?:have|has)(?:n'?t| not) run|not (?:getting|receiving)|hanging)\b/i,
+    'failing',
+  ],
 ];
 
 export function parseRequest(raw: string): ParsedRequest {
@@ -82,7 +85,15 @@ function parseIntent(text: string): Intent {
     const command = parseCommand(text);
     if (command !== null) return command;
   }
-  if (/\blogs?\b/i.test(text)) {
+  // Asking to read logs, not mentioning them ("the logs show nothing wrong" is context).
+  const readLogs =
+    /\b(?:show|get|print|tail|display|view|see|check|read|fetch|give me|look (?:at|through)|scan|search|grep)\b[^.?!]*?\blogs?\b/i;
+  const errorsInLogs = /\bany\s+(?:errors?|exceptions?|problems?)\b[^.?!]*\blogs?\b/i;
+  const notGetting = /\bnot (?:getting|receiving|seeing)\b[^.?!]*\blogs?\b/i;
+  if (
+    !notGetting.test(text) &&
+    (readLogs.test(text) || errorsInLogs.test(text) || /^logs?\b/i.test(text))
+  ) {
     const errors = /\b(?:errors?|exceptions?|fail\w*|panics?|fatal|problems?|issues?|warnings?)\b/i;
     return errors.test(text)
       ? { kind: 'log-errors', target: subject(text) }
@@ -209,7 +220,7 @@ const FILLER = new Set(
     'crashes crashloop unreachable reachable down failing failed fail broken not ready healthy health ' +
     'ok okay fine wrong going happening up show get check tell see look logs log errors error any fix ' +
     'repair resolve heal and keep keeps keeps restarting restarts started start starting work working ' +
-    'there here some all diagnose investigate wont cant doesnt isnt dont arent anymore'
+    'there here some all give anything everything something think diagnose investigate wont cant doesnt isnt dont arent anymore'
   ).split(' '),
 );
 
@@ -220,6 +231,7 @@ export function clean(phrase: string): string {
     .replace(/[^a-z0-9.\-/\s']/g, ' ')
     .replace(/'s\b/g, '')
     .split(/\s+/)
+    .map((word) => word.replace(/[.']+$/, ''))
     .filter((word) => /[a-z0-9]/.test(word) && !FILLER.has(word.replace(/'/g, '')))
     .join(' ');
 }

@@ -32,7 +32,8 @@ export class NoModelPlanner implements Planner {
           `${r.ambiguous.map((o) => `${o.kind} ${o.name}`).join(', ')}. Say which one.`,
       );
     }
-    const wide = intent.kind === 'diagnose' || intent.kind === 'health' || intent.kind === 'log-errors';
+    const wide =
+      intent.kind === 'diagnose' || intent.kind === 'health' || intent.kind === 'log-errors';
     if (r && 'missing' in r && !wide) {
       return answer(
         `I found nothing called "${'target' in intent ? intent.target : ''}" in namespace ${ns}. ` +

@@ -86,7 +86,9 @@ function score(name: string, words: string[], joined: string): number {
   if (joined.includes(name) && name.length >= 4) return 85;
   const parts = name.split('-');
   const meaningful = parts.filter((p) => !GENERIC.has(p));
-  const said = words.flatMap((w) => w.split('-'));
+  // A hyphenated word is a name someone typed: it matches itself, never a neighbour
+  // ("inventory-db" is not inventory-service).
+  const said = words.filter((w) => !w.includes('-'));
   if (meaningful.length === 0) return 0;
   if (meaningful.every((p) => said.includes(p))) {
     // Every distinctive part said; fewer unsaid generic parts is closer.

@@ -8,7 +8,7 @@ import type { ScenarioPlanner } from './env.ts';
  */
 export async function waitForFault(
   env: ScenarioPlanner,
-  object: { kind: string; name: string },
+  object: { kind: string; name: string; code?: string } | null,
   timeoutMs = 45_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -17,15 +17,19 @@ export async function waitForFault(
     const findings = analyzeSnapshot(await loadSnapshot(env.executor, env.run.namespace));
     const hit = findings.find(
       (f) =>
-        f.object.kind === object.kind &&
-        f.object.name === object.name &&
+        (object === null ||
+          (f.object.kind === object.kind &&
+            f.object.name === object.name &&
+            (object.code === undefined || f.code === object.code))) &&
         SEVERITY_RANK[f.severity] >= SEVERITY_RANK.warning,
     );
     if (hit && (hit.remediations.length > 0 || hit.humanAction)) return;
     seen = findings.map((f) => `${f.code} ${f.object.kind}/${f.object.name}`).join(', ');
     await new Promise((r) => setTimeout(r, 500));
   }
+  // The external set names no expected object: ask anyway once the time is up.
+  if (object === null) return;
   throw new Error(
-    `${env.run.scenario.metadata.name}: no fault on ${object.kind}/${object.name} within ${timeoutMs} ms; findings: ${seen || 'none'}`,
+    `${env.run.namespace}: no fault on ${object.kind}/${object.name} within ${timeoutMs} ms; findings: ${seen || 'none'}`,
   );
 }
