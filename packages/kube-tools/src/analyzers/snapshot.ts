@@ -1,5 +1,6 @@
 import type { Cluster } from '../cluster.ts';
 import { KubeApiError } from '../errors.ts';
+import { kindInfo } from '../kinds.ts';
 import { redact, tailBound } from '../redact.ts';
 import type { KubeObject } from '../types.ts';
 import { loadNodeRoom } from './node-room.ts';
@@ -50,6 +51,17 @@ export interface Snapshot {
   missingNodes: string[];
   /** Redacted previous-container log tails, keyed `pod/container`. */
   logs: Record<string, string>;
+  /**
+   * Kinds the API server refused to list (403): their lists above are empty because they
+   * could not be read, not because nothing is there. A diagnosis must say so.
+   */
+  unreadable: Unreadable[];
+}
+
+export interface Unreadable {
+  /** Plural resource name, e.g. "pods". */
+  resource: string;
+  reason: 'forbidden';
 }
 
 const NAMESPACED = {
@@ -78,30 +90,38 @@ export interface ClusterScoped {
   storageClasses: KubeObject[];
   ingressClasses: KubeObject[];
   webhooks: KubeObject[];
+  unreadable: Unreadable[];
 }
 
 async function listOrEmpty(
   cluster: Cluster,
   kind: string,
   namespace: string | null,
+  unreadable: Unreadable[],
 ): Promise<KubeObject[]> {
   try {
     return await cluster.list(kind, namespace);
   } catch (error) {
-    // A kind the server does not serve (404) or we may not read (403) just contributes nothing.
-    if (error instanceof KubeApiError && (error.status === 404 || error.status === 403)) return [];
+    // A kind the server does not serve (404) has nothing to read; one we may not read (403)
+    // is recorded as unreadable, never passed off as empty.
+    if (error instanceof KubeApiError && error.status === 404) return [];
+    if (error instanceof KubeApiError && error.status === 403) {
+      unreadable.push({ resource: kindInfo(kind).plural, reason: 'forbidden' });
+      return [];
+    }
     throw error;
   }
 }
 
 export async function loadClusterScoped(cluster: Cluster): Promise<ClusterScoped> {
+  const unreadable: Unreadable[] = [];
   const [storageClasses, ingressClasses, validating, mutating] = await Promise.all([
-    listOrEmpty(cluster, 'StorageClass', null),
-    listOrEmpty(cluster, 'IngressClass', null),
-    listOrEmpty(cluster, 'ValidatingWebhookConfiguration', null),
-    listOrEmpty(cluster, 'MutatingWebhookConfiguration', null),
+    listOrEmpty(cluster, 'StorageClass', null, unreadable),
+    listOrEmpty(cluster, 'IngressClass', null, unreadable),
+    listOrEmpty(cluster, 'ValidatingWebhookConfiguration', null, unreadable),
+    listOrEmpty(cluster, 'MutatingWebhookConfiguration', null, unreadable),
   ]);
-  return { storageClasses, ingressClasses, webhooks: [...validating, ...mutating] };
+  return { storageClasses, ingressClasses, webhooks: [...validating, ...mutating], unreadable };
 }
 
 const MAX_LOG_TAILS = 6;
@@ -111,23 +131,26 @@ export async function loadSnapshot(
   namespace: string,
   shared?: ClusterScoped,
 ): Promise<Snapshot> {
+  const unreadable: Unreadable[] = [];
   const entries = await Promise.all(
     Object.entries(NAMESPACED).map(
-      async ([key, kind]) => [key, await listOrEmpty(cluster, kind, namespace)] as const,
+      async ([key, kind]) =>
+        [key, await listOrEmpty(cluster, kind, namespace, unreadable)] as const,
     ),
   );
   const lists = Object.fromEntries(entries) as Record<keyof typeof NAMESPACED, KubeObject[]>;
   const [scoped, configMaps, secrets] = await Promise.all([
     shared ?? loadClusterScoped(cluster),
-    listOrEmpty(cluster, 'ConfigMap', namespace).then((items) =>
+    listOrEmpty(cluster, 'ConfigMap', namespace, unreadable).then((items) =>
       items.map((cm) => ({
         name: cm.metadata.name,
         keys: [...Object.keys(cm.data ?? {}), ...Object.keys(cm.binaryData ?? {})].sort(),
       })),
     ),
     cluster.secretKeys(namespace).catch((error: unknown) => {
-      if (error instanceof KubeApiError && error.status === 403) return [];
-      throw error;
+      if (!(error instanceof KubeApiError && error.status === 403)) throw error;
+      unreadable.push({ resource: 'secrets', reason: 'forbidden' });
+      return [];
     }),
   ]);
   const nodeNames = [
@@ -155,6 +178,10 @@ export async function loadSnapshot(
     nodeRoom,
     missingNodes,
     logs,
+    // Sorted, so a snapshot (and the report) does not depend on which list answered first.
+    unreadable: [...scoped.unreadable, ...unreadable].sort((a, b) =>
+      a.resource.localeCompare(b.resource),
+    ),
   };
 }
 
@@ -303,5 +330,6 @@ export function emptySnapshot(namespace: string): Snapshot {
     nodeRoom: [],
     missingNodes: [],
     logs: {},
+    unreadable: [],
   };
 }

@@ -1,5 +1,6 @@
 import { analyzeSnapshot } from '../analyzers/run.ts';
 import { loadClusterScoped, loadSnapshot } from '../analyzers/snapshot.ts';
+import type { Unreadable } from '../analyzers/snapshot.ts';
 import type { Finding } from '../analyzers/types.ts';
 import { SEVERITY_RANK } from '../analyzers/types.ts';
 import { connectCluster } from '../cluster.ts';
@@ -12,7 +13,9 @@ export const DIAGNOSE_USAGE = `usage: opsloop diagnose [--kubeconfig FILE] [--co
 
 Runs every analyzer over a namespace (or all namespaces with -A) and prints findings with
 evidence and proposed typed fixes. Never changes the cluster.
-Exit status: 0 no finding of severity warning or worse, 1 otherwise, 2 usage or kubeconfig error.`;
+Exit status: 0 no finding of severity warning or worse and everything readable, 1 otherwise
+(a kind the identity may not list is reported as "could not read pods: forbidden"), 2 usage or
+kubeconfig error.`;
 
 export interface DiagnoseOptions {
   kubeconfigPath?: string;
@@ -73,6 +76,8 @@ export function parseDiagnoseArgs(argv: string[]): DiagnoseOptions {
 
 export interface DiagnoseResult {
   byNamespace: Map<string, Finding[]>;
+  /** Per namespace, the kinds that could not be read (their findings are unknown, not absent). */
+  unreadable: Map<string, Unreadable[]>;
 }
 
 /** Read-only: lists and gets only. */
@@ -83,11 +88,14 @@ export async function diagnose(
 ): Promise<DiagnoseResult> {
   const shared = await loadClusterScoped(cluster);
   const byNamespace = new Map<string, Finding[]>();
+  const unreadable = new Map<string, Unreadable[]>();
   for (const [i, ns] of namespaces.entries()) {
     progress?.(i + 1, namespaces.length, ns);
-    byNamespace.set(ns, analyzeSnapshot(await loadSnapshot(cluster, ns, shared)));
+    const snapshot = await loadSnapshot(cluster, ns, shared);
+    byNamespace.set(ns, analyzeSnapshot(snapshot));
+    if (snapshot.unreadable.length) unreadable.set(ns, snapshot.unreadable);
   }
-  return { byNamespace };
+  return { byNamespace, unreadable };
 }
 
 export async function runDiagnoseCommand(
@@ -133,12 +141,25 @@ export async function runDiagnoseCommand(
       ? (i: number, n: number, ns: string) =>
           stderr.write(`\r\x1b[Kdiagnosing namespace ${i}/${n}: ${ns}`)
       : undefined;
-    const { byNamespace } = await diagnose(cluster, namespaces, progress);
+    const { byNamespace, unreadable } = await diagnose(cluster, namespaces, progress);
     if (tty) stderr.write('\r\x1b[K');
     const all = [...byNamespace.values()].flat();
-    if (options.json)
-      stdout.write(`${JSON.stringify({ findings: all.map(findingJson) }, null, 2)}\n`);
-    else stdout.write(formatReport(byNamespace));
+    // What could not be read is said, never reported as healthy: exit 1 like a finding.
+    const blind = [...unreadable].map(
+      ([ns, kinds]) =>
+        `Namespace ${ns}: ${kinds.map((u) => `could not read ${u.resource}: ${u.reason}`).join('; ')}`,
+    );
+    if (options.json) {
+      // `unreadable` appears only when something was: a fully readable run keeps the shape.
+      const report = blind.length
+        ? { findings: all.map(findingJson), unreadable: Object.fromEntries(unreadable) }
+        : { findings: all.map(findingJson) };
+      stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    } else {
+      stdout.write(formatReport(byNamespace));
+      if (blind.length) stdout.write(`\n${blind.join('\n')}\n`);
+    }
+    if (blind.length) return 1;
     return all.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK.warning) ? 1 : 0;
   } catch (error) {
     if (error instanceof KubeconfigError || error instanceof ClusterUnreachableError) {
