@@ -12,6 +12,12 @@ export interface Remediation {
   args: Record<string, unknown>;
   confidence: number;
   reasoning: string;
+  /**
+   * Steps that must follow in the same plan for this fix to take effect, planned and
+   * applied in order after it (e.g. deleting a StatefulSet pod its controller will not
+   * replace while it is unhealthy). Their args validate like the remediation's own.
+   */
+  followUps?: { action: string; args: Record<string, unknown>; reasoning: string }[];
 }
 
 /** contracts' ObjectRef plus the apiVersion, which diagnose prints and actions need. */

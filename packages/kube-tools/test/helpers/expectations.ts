@@ -1,12 +1,6 @@
 import { expect } from 'vitest';
-import { DiagnosisRecorded } from '@opsloop/contracts';
-import {
-  analyzeSnapshot,
-  applyStep,
-  loadSnapshot,
-  planStep,
-  toFindingPayload,
-} from '../../src/mod.ts';
+import { applyStep, planStep } from '../../src/mod.ts';
+import { diagnoseOnce } from './attempt.ts';
 import type { Finding } from '../../src/mod.ts';
 import type { ScenarioEnv } from './scenario.ts';
 
@@ -171,17 +165,7 @@ export const EXPECTED: Record<string, Expectation> = {
   },
 };
 
-/**
- * One diagnosis of the scenario's namespace. Every diagnosis also crosses the seam to the
- * event log: its findings, converted by `toFindingPayload`, must be a valid
- * `DiagnosisRecorded` payload (a planner appends exactly that).
- */
-export async function diagnoseOnce(env: ScenarioEnv): Promise<Finding[]> {
-  const findings = analyzeSnapshot(await loadSnapshot(env.cluster, env.namespace));
-  const recorded = DiagnosisRecorded.schema.safeParse({ findings: findings.map(toFindingPayload) });
-  expect(recorded.error, `${env.name}: findings rejected by DiagnosisRecorded`).toBeUndefined();
-  return findings;
-}
+export { diagnoseOnce } from './attempt.ts';
 
 /** Diagnose until the expected finding shows up (faults take a few sim-minutes to surface). */
 export async function waitForFinding(
