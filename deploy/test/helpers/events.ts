@@ -11,7 +11,12 @@ export const Noted = defineEvent('Noted', z.object({ n: z.number().int(), by: z.
 export const ApprovalGranted = defineEvent('ApprovalGranted', z.object({ planHash: z.string() }));
 export const registry = new EventRegistry([Noted, ApprovalGranted]);
 
-export function noted(opId: string, n: number, by: string, id = randomUUID()): UnsealedEnvelope {
+export function noted(
+  opId: string,
+  n: number,
+  by: string,
+  id: string = randomUUID(),
+): UnsealedEnvelope {
   return {
     id,
     type: 'Noted',
