@@ -39,8 +39,11 @@ function hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** A process shorter-lived than the kubelet's relist period (PLEG, 1 s) is never seen running. */
+const SEEN_RUNNING_SECONDS = 1;
+
 export class ContainerSlot {
-  readonly spec: ContainerSpec;
+  spec: ContainerSpec;
   readonly record: ContainerRecord;
   current = new LogBuffer();
   previous: LogBuffer | undefined;
@@ -177,6 +180,22 @@ export class ContainerSlot {
     this.record.state = { running: { startedAt: nowIso } };
     this.deps.event('Normal', 'Started', kubeletMessages.started(this.spec.name));
     const buffer = this.current;
+    if (plan.exit && plan.exit.atSeconds < SEEN_RUNNING_SECONDS) {
+      // Dead before the kubelet's next relist (1 s): never reported running or ready, so a
+      // crashlooping Deployment never looks available, as on a real node.
+      for (const entry of plan.logs)
+        if (entry.atSeconds <= plan.exit.atSeconds)
+          buffer.append(now + entry.atSeconds * 1000, entry.line);
+      const exit = plan.exit;
+      this.finish({
+        exitCode: exit.code,
+        reason: exit.reason,
+        startedAt: nowIso,
+        finishedAt: nowIso,
+        containerID,
+      });
+      return;
+    }
     for (const entry of plan.logs) {
       this.later(entry.atSeconds * 1000, () =>
         buffer.append(now + entry.atSeconds * 1000, entry.line),
@@ -255,6 +274,43 @@ export class ContainerSlot {
       this.record.started = false;
       this.start();
     });
+  }
+
+  /**
+   * The pod's spec now names another image for this container (`kubectl set image pod/…`):
+   * the kubelet kills the running instance and starts the new image at once, without
+   * crash back-off, and counts a restart.
+   */
+  changeImage(spec: ContainerSpec): void {
+    if (this.stopped) return;
+    this.deps.event(
+      'Normal',
+      'Killing',
+      `Container ${spec.name} definition changed, will be restarted`,
+    );
+    this.clearTimers();
+    if (this.running && 'running' in this.record.state) {
+      this.record.lastState = {
+        terminated: {
+          exitCode: 0,
+          reason: 'Completed',
+          startedAt: this.record.state.running.startedAt,
+          finishedAt: this.deps.clock.nowIso(),
+          containerID: this.record.containerID,
+        },
+      };
+      this.current.close();
+    }
+    if (this.startedAtMs) this.record.restartCount++;
+    this.spec = spec;
+    this.record.image = spec.image ?? '';
+    this.record.imageID = '';
+    this.record.started = false;
+    this.record.ready = false;
+    this.crashBackoff.reset();
+    this.pullBackoff.reset();
+    this.setWaiting('ContainerCreating');
+    this.start();
   }
 
   stop(): void {

@@ -240,8 +240,19 @@ export class PodWorker {
   /** The pod object changed (deletion requested, spec unchanged by the API's rules). */
   update(pod: PodObject): void {
     this.pod = pod;
-    if (pod.metadata.deletionTimestamp && !this.terminating) this.terminate();
-    else this.changed();
+    if (pod.metadata.deletionTimestamp && !this.terminating) return this.terminate();
+    if (!this.terminating) {
+      // The only container field a pod update may change is the image (init containers
+      // that already ran are not run again).
+      for (const spec of pod.spec.containers) {
+        const slot = this.slot(spec.name);
+        if (slot && (slot.spec.image ?? '') !== (spec.image ?? '')) {
+          this.probes.get(slot)?.stop();
+          slot.changeImage(spec);
+        }
+      }
+    }
+    this.changed();
   }
 
   private terminate(): void {

@@ -6,9 +6,9 @@
 import type { KObject } from '../../../api/types.ts';
 import type { NodeObject, PodObject } from '../pod-model.ts';
 import { podSpec } from '../pod-model.ts';
-import { toAmounts } from '../../../quantity.ts';
 import type { ClusterSnapshot, NodeFailure } from './fit.ts';
-import { checkNode, podRequests } from './fit.ts';
+import { checkNode } from './fit.ts';
+import { scoreNodes, selectHost } from './score.ts';
 
 export type Decision = { node: string } | { message: string };
 
@@ -73,16 +73,6 @@ export function volumeProblem(pod: KObject, volumes: VolumeSnapshot): string | u
   return unbound ? 'pod has unbound immediate PersistentVolumeClaims' : undefined;
 }
 
-/** Spread like the default scorers do in effect: fewest requested cpu share, then fewest pods, then name. */
-function score(node: NodeObject, pod: PodObject, snapshot: ClusterSnapshot): number[] {
-  const name = node.metadata.name!;
-  const onNode = snapshot.pods.filter((p) => p.spec?.nodeName === name);
-  const allocCpu = toAmounts(node.status?.allocatable ?? node.status?.capacity)['cpu'] ?? 1;
-  let cpu = podRequests(pod)['cpu'] ?? 0;
-  for (const p of onNode) cpu += podRequests(p)['cpu'] ?? 0;
-  return [cpu / Math.max(allocCpu, 1), onNode.length];
-}
-
 export function decide(
   pod: PodObject,
   snapshot: ClusterSnapshot,
@@ -99,13 +89,5 @@ export function decide(
     else feasible.push(node);
   }
   if (feasible.length === 0) return { message: fitErrorMessage(nodes.length, failures) };
-  const ranked = feasible
-    .map((n) => ({ n, s: score(n, pod, snapshot) }))
-    .sort(
-      (a, b) =>
-        a.s[0]! - b.s[0]! ||
-        a.s[1]! - b.s[1]! ||
-        a.n.metadata.name!.localeCompare(b.n.metadata.name!),
-    );
-  return { node: ranked[0]!.n.metadata.name! };
+  return { node: selectHost(scoreNodes(pod, feasible, snapshot)).metadata.name! };
 }
