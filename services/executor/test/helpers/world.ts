@@ -226,7 +226,8 @@ export async function startWorld(scenario: string, speed = 50): Promise<World> {
     async waitFor(opId, type, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const found = (await events(opId)).find((e) => e.type === type);
+        // Reads fail while a test has nats-server down; keep asking until the deadline.
+        const found = (await events(opId).catch(() => [])).find((e) => e.type === type);
         if (found) return found;
         if (Date.now() > deadline) {
           const seen = (await events(opId))
