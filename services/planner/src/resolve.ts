@@ -110,7 +110,10 @@ export function resolve(snapshot: Snapshot, phrase: string): Resolution {
     .map((c) => ({
       c,
       s:
-        score(c.name, words, joined) + (c.kind === kindHint ? 3 : 0) + (c.kind === 'Pod' ? -10 : 0),
+        score(c.name, words, joined) +
+        (c.kind === kindHint ? 3 : 0) +
+        // A pod is meant only when its exact name is said; it then resolves to its workload.
+        (c.kind === 'Pod' && !words.includes(c.name) ? -10 : 0),
     }))
     .filter((x) => x.s > 0)
     .sort((a, b) => b.s - a.s);

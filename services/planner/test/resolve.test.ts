@@ -50,6 +50,41 @@ describe('resolving what the request names', () => {
       named: { kind: 'Deployment', name: 'backend-api' },
     });
   });
+  it('a pod named exactly resolves to its workload', () => {
+    const withPod = {
+      ...snapshot,
+      replicaSets: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          metadata: {
+            name: 'backend-api-5d9',
+            uid: 'rs-1',
+            ownerReferences: [
+              { kind: 'Deployment', name: 'backend-api', uid: 'uid-backend-api', controller: true },
+            ],
+          },
+        },
+      ],
+      pods: [
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: {
+            name: 'backend-api-5d9-x2',
+            ownerReferences: [
+              { kind: 'ReplicaSet', name: 'backend-api-5d9', uid: 'rs-1', controller: true },
+            ],
+          },
+        },
+      ],
+    } as typeof snapshot;
+    const r = resolve(withPod, clean('why is backend-api-5d9-x2 pending'));
+    expect('found' in r && [r.found.named, r.found.workload?.name]).toEqual([
+      { kind: 'Pod', name: 'backend-api-5d9-x2' },
+      'backend-api',
+    ]);
+  });
   it('two names said outright: the first, and the other', () => {
     expect(found('storefront to backend-api and payment-api')).toMatchObject({
       named: { name: 'backend-api' },
