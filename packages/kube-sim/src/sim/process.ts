@@ -14,7 +14,7 @@ import {
   type ProcessExit,
   type SimEnvironment,
 } from './runtime-types.ts';
-import { runShell, runArgv, type ServerRun } from './shell.ts';
+import { runShell, runArgv, type ServerRun, type UsageStep } from './shell.ts';
 
 export interface ContainerInput {
   name: string;
@@ -40,7 +40,10 @@ export interface ContainerOutcome {
   /** Undefined while the process runs forever. */
   exit?: ProcessExit;
   listening: ListeningPort[];
+  /** The image's base usage while it runs. */
   usage: { memoryBytes: number; cpuMilli: number };
+  /** The process's own load on top of `usage`, as steps in time (dd, yes, busy loops). */
+  usageSteps: UsageStep[];
 }
 
 const MI = 1024 * 1024;
@@ -188,6 +191,7 @@ export function startContainer(
       exit: { atSeconds: 0, code: 128, reason: 'Error' },
       listening: [],
       usage: { memoryBytes: 0, cpuMilli: 0 },
+      usageSteps: [],
     };
   }
   const ctx = {
@@ -201,12 +205,31 @@ export function startContainer(
   const result = isShellScript
     ? runShell(argv[2] ?? '', { ...ctx, argv0: argv[0] ?? 'sh' })
     : runArgv(argv, ctx);
+  // Memory the script itself takes (a dd into /dev/shm) counts against the limit.
+  const limit = container.memoryLimitBytes;
+  const over =
+    limit === undefined
+      ? undefined
+      : result.usage.find((step) => usage.memoryBytes + step.memoryBytes > limit);
+  if (
+    over !== undefined &&
+    (result.exit === undefined || over.atSeconds <= result.exit.atSeconds)
+  ) {
+    return {
+      logs: result.lines.filter((l) => l.atSeconds <= over.atSeconds),
+      exit: { atSeconds: over.atSeconds, code: 137, reason: 'OOMKilled' },
+      listening: [],
+      usage,
+      usageSteps: result.usage.filter((step) => step.atSeconds <= over.atSeconds),
+    };
+  }
   const exit = result.exit;
   return {
     logs: result.lines,
     ...(exit === undefined ? {} : { exit }),
     listening: result.listening,
     usage,
+    usageSteps: result.usage,
   };
 }
 

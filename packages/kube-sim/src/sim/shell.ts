@@ -23,6 +23,7 @@ import {
 } from './runtime-types.ts';
 import { fileCommands } from './shell-files.ts';
 import { BUILTINS, parseDuration, runBuiltin } from './shell-builtins.ts';
+import { headBytes, loadCommands, parseHeadBytes, type LoadIo } from './shell-load.ts';
 
 export { parseDuration } from './shell-builtins.ts';
 
@@ -41,8 +42,17 @@ export interface ShellContext extends SimEnvironment {
   argv0?: string;
 }
 
+/** The process's own cpu (millicores) and memory (bytes) from `atSeconds` on, above the image's base. */
+export interface UsageStep {
+  atSeconds: number;
+  cpuMilli: number;
+  memoryBytes: number;
+}
+
 export interface ShellResult {
   lines: LogLine[];
+  /** Steps of the script's own load (dd, yes, busy loops), in time order. */
+  usage: UsageStep[];
   /** Undefined when the script runs forever. */
   exit: ProcessExit | undefined;
   listening: ListeningPort[];
@@ -85,6 +95,9 @@ class ShellRun {
 
   readonly ctx: ShellContext;
   argv0: string;
+  cpu = 0;
+  memory = 0;
+  readonly usage: UsageStep[] = [];
 
   constructor(ctx: ShellContext) {
     this.ctx = ctx;
@@ -105,6 +118,20 @@ class ShellRun {
   emit(line: string): void {
     if (this.lines.length >= MAX_LINES) throw new ForeverSignal();
     this.lines.push({ atSeconds: this.time, line });
+  }
+
+  charge(cpuMilli: number, memoryBytes: number): void {
+    this.cpu += cpuMilli;
+    this.memory += memoryBytes;
+    const step = { atSeconds: this.time, cpuMilli: this.cpu, memoryBytes: this.memory };
+    if (this.usage.at(-1)?.atSeconds === this.time) this.usage[this.usage.length - 1] = step;
+    else this.usage.push(step);
+  }
+
+  /** From now on one core is busy and the process never ends. */
+  busyForever(): never {
+    this.charge(1000, 0);
+    throw new ForeverSignal();
   }
 
   wait(seconds: number): void {
@@ -145,13 +172,18 @@ class ShellRun {
       const out = last
         ? (line: string) => this.emit(line)
         : (line: string) => void captured.push(line);
-      status = this.runCommand(command, out, stdin);
+      status = this.runCommand(command, out, stdin, !last);
       stdin = captured;
     });
     return status;
   }
 
-  runCommand(command: Command, out: (line: string) => void, stdin: string[] | undefined): number {
+  runCommand(
+    command: Command,
+    out: (line: string) => void,
+    stdin: string[] | undefined,
+    piped = false,
+  ): number {
     switch (command.type) {
       case 'while': {
         for (let i = 0; ; i++) {
@@ -159,8 +191,8 @@ class ShellRun {
           if ((this.status === 0) === command.until) return 0;
           const before = this.time;
           this.runList(command.body);
-          // A loop that neither waits nor ends would spin forever: treat it as never exiting.
-          if (this.time === before && i > 1000) throw new ForeverSignal();
+          // A loop that neither waits nor ends spins forever on one core.
+          if (this.time === before && i > 1000) this.busyForever();
         }
       }
       case 'for':
@@ -180,7 +212,7 @@ class ShellRun {
         this.runList(command.otherwise);
         return this.status;
       case 'simple':
-        return this.runSimple(command, out, stdin);
+        return this.runSimple(command, out, stdin, piped);
     }
   }
 
@@ -188,6 +220,7 @@ class ShellRun {
     command: Extract<Command, { type: 'simple' }>,
     out: (line: string) => void,
     stdin: string[] | undefined,
+    piped = false,
   ): number {
     const argv = command.words.map((w) => this.expand(w));
     const assignments: [string, string][] = [];
@@ -218,10 +251,10 @@ class ShellRun {
     }
     if (argv.length === 0) return 0;
     const io: CommandIo = { out: stdout, err: stderr, wait: (s) => this.wait(s), stdin };
-    return this.exec(argv, io);
+    return this.exec(argv, io, piped && command.redirects.every((r) => r.fd !== 1));
   }
 
-  exec(argv: string[], io: CommandIo): number {
+  exec(argv: string[], io: CommandIo, piped = false): number {
     const [name = '', ...args] = argv;
     const program = name.split('/').pop() ?? name;
     if (program === 'exit') throw new ExitSignal(Number(args[0] ?? this.status) & 255);
@@ -255,6 +288,19 @@ class ShellRun {
       this.wait(seconds);
       return 0;
     }
+    const files = { ...this.ctx, env: this.env, files: this.files };
+    const load = loadCommands[program];
+    if (load !== undefined) {
+      const loadIo: LoadIo = {
+        ...io,
+        piped,
+        charge: (cpu, memory) => this.charge(cpu, memory),
+        busyForever: () => this.busyForever(),
+      };
+      return load(args, loadIo, files);
+    }
+    const bytes = program === 'head' ? parseHeadBytes(args) : undefined;
+    if (bytes !== undefined) return headBytes(bytes.n, bytes.path, io, files);
     const impl = PROGRAMS[program] ?? fileCommands[program];
     if (impl !== undefined)
       return impl(args, io, { ...this.ctx, env: this.env, files: this.files });
@@ -304,7 +350,12 @@ function resolvConf(ctx: SimEnvironment): string {
 }
 
 function finish(run: ShellRun, exit: ProcessExit | undefined): ShellResult {
-  return { lines: run.lines, exit, listening: exit === undefined ? run.listening : [] };
+  return {
+    lines: run.lines,
+    usage: run.usage,
+    exit,
+    listening: exit === undefined ? run.listening : [],
+  };
 }
 
 /** Runs `script` as `sh -c script` would. */
@@ -333,7 +384,7 @@ function runWith(ctx: ShellContext, body: (run: ShellRun) => void): ShellResult 
     if (signal instanceof ExitSignal) return finish(run, exitOf(run.time, signal.code));
     if (signal instanceof ForeverSignal) return finish(run, undefined);
     if (signal instanceof ProcessEnded)
-      return { lines: run.lines, exit: signal.exit, listening: [] };
+      return { lines: run.lines, usage: run.usage, exit: signal.exit, listening: [] };
     if (signal instanceof ShellSyntaxError) {
       run.emit(`sh: ${signal.message}`);
       return finish(run, exitOf(run.time, 2));

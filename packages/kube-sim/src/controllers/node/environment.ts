@@ -50,9 +50,30 @@ export function containerEnvironment(
       if ('error' in resolved) return { error: resolved.error };
       return { fqdn: resolved.fqdn, address: resolved.address };
     },
-    files,
+    files: { '/etc/hosts': hostsFile(pod), ...files },
     hostname: pod.spec.hostname ?? pod.metadata.name ?? '',
     namespace: ns,
     dnsServer: DNS_SERVICE_IP,
   };
+}
+
+/** The kubelet-managed /etc/hosts: loopback entries, then the pod's IP and its names. */
+export function hostsFile(pod: PodObject): string {
+  const ip = String(pod.status?.['podIP'] ?? '');
+  const hostname = pod.spec.hostname ?? pod.metadata.name ?? '';
+  const ns = pod.metadata.namespace ?? 'default';
+  const names = pod.spec.subdomain
+    ? `${hostname}.${pod.spec.subdomain}.${ns}.svc.cluster.local\t${hostname}`
+    : hostname;
+  const aliases = (
+    (pod.spec as { hostAliases?: { ip: string; hostnames?: string[] }[] }).hostAliases ?? []
+  )
+    .map((a) => `${a.ip}\t${(a.hostnames ?? []).join('\t')}\n`)
+    .join('');
+  return (
+    '# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' +
+    'fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n' +
+    (ip ? `${ip}\t${names}\n` : '') +
+    (aliases ? `\n# Entries added by HostAliases.\n${aliases}` : '')
+  );
 }

@@ -38,8 +38,33 @@ describe('scheduler decide', () => {
       nodeName: 'node-1',
       containers: [{ name: 'a', resources: { requests: { cpu: '1' } } }],
     });
-    const d = decide(pod('web'), { nodes: nodes3, pods: [busy] }, noVolumes);
-    expect(d).toEqual({ node: 'node-2' });
+    // node-2 and node-3 tie; kube-scheduler picks among equal scores at random.
+    const chosen = new Set<string>();
+    for (let i = 0; i < 60; i++) {
+      const d = decide(pod('web'), { nodes: nodes3, pods: [busy] }, noVolumes);
+      if ('node' in d) chosen.add(d.node);
+    }
+    expect([...chosen].sort()).toEqual(['node-2', 'node-3']);
+  });
+
+  it('spreads pods of one owner over nodes even when requests favour one node', () => {
+    const owner = {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      name: 'web-1',
+      uid: 'rs-1',
+      controller: true,
+    };
+    const sibling = (n: string, i: number): PodObject => ({
+      ...pod(`web-${i}`, { nodeName: n }),
+      metadata: { name: `web-${i}`, namespace: 'shop', ownerReferences: [owner] },
+    });
+    const incoming: PodObject = {
+      ...pod('web-new'),
+      metadata: { name: 'web-new', namespace: 'shop', ownerReferences: [owner] },
+    };
+    const pods = [sibling('node-1', 1), sibling('node-1', 2), sibling('node-2', 3)];
+    expect(decide(incoming, { nodes: nodes3, pods }, noVolumes)).toEqual({ node: 'node-3' });
   });
 
   it('reports insufficient cpu with the preemption suffix', () => {

@@ -11,7 +11,7 @@ import { pullSucceeds } from '../../../sim/catalog.ts';
 import type { ResolvedImage } from '../../../sim/resolved.ts';
 import type { SimEnvironment } from '../../../sim/runtime-types.ts';
 import type { ContainerSpec, PodObject } from '../pod-model.ts';
-import { parseQuantity } from '../../../quantity.ts';
+import { cpuMillis, parseQuantity } from '../../../quantity.ts';
 import { missingVolume, resolveEnv, type ConfigLookup } from './config-refs.ts';
 import { ContainerSlot } from './container.ts';
 import { buildPodStatus, type Terminated } from './pod-status.ts';
@@ -84,7 +84,7 @@ export class PodWorker {
           container: spec,
           env,
           memoryLimitBytes: limitOf(spec),
-          environment: deps.environment(this.pod, spec),
+          environment: deps.environment(this.withIp(), spec),
         }),
       exited: (slot: ContainerSlot, t: Terminated) => this.exited(slot, t, isInit),
       started: (slot: ContainerSlot) => this.containerStarted(slot, isInit),
@@ -102,6 +102,11 @@ export class PodWorker {
     );
     for (const s of this.init) s.record.state = { waiting: { reason: 'PodInitializing' } };
     this.initialized = !this.hasInit();
+  }
+
+  /** The pod as its containers see it: with the IP the kubelet gave it (before status says so). */
+  private withIp(): PodObject {
+    return { ...this.pod, status: { ...this.pod.status, podIP: this.podIP } };
   }
 
   private hasInit(): boolean {
@@ -213,7 +218,7 @@ export class PodWorker {
       image,
       command,
       slot.env,
-      this.deps.environment(this.pod, slot.spec),
+      this.deps.environment(this.withIp(), slot.spec),
       stdin,
     );
   }
@@ -351,13 +356,21 @@ export class PodWorker {
     memoryBytes: number;
     containers: { name: string; cpuMilli: number; memoryBytes: number }[];
   } {
+    const now = this.deps.clock.now();
     const containers = this.main
       .filter((s) => s.running && s.plan)
-      .map((s) => ({
-        name: s.spec.name,
-        cpuMilli: s.plan!.usage.cpuMilli,
-        memoryBytes: s.plan!.usage.memoryBytes,
-      }));
+      .map((s) => {
+        const up = (now - s.startedAtMs) / 1000;
+        const step = (s.plan!.usageSteps ?? []).filter((u) => u.atSeconds <= up).at(-1);
+        // CFS quota: a container never uses more cpu than its limit.
+        const cpuLimit = s.spec.resources?.limits?.['cpu'];
+        const cpu = s.plan!.usage.cpuMilli + (step?.cpuMilli ?? 0);
+        return {
+          name: s.spec.name,
+          cpuMilli: cpuLimit === undefined ? cpu : Math.min(cpu, cpuMillis(cpuLimit)),
+          memoryBytes: s.plan!.usage.memoryBytes + (step?.memoryBytes ?? 0),
+        };
+      });
     return {
       cpuMilli: containers.reduce((a, c) => a + c.cpuMilli, 0),
       memoryBytes: containers.reduce((a, c) => a + c.memoryBytes, 0),

@@ -21,6 +21,8 @@ export interface ProcessPlan {
   listening: ListeningPort[];
   exit?: ProcessExit;
   usage: { cpuMilli: number; memoryBytes: number };
+  /** The process's own load on top of `usage` from a time on (seconds since start). */
+  usageSteps?: { atSeconds: number; cpuMilli: number; memoryBytes: number }[];
   /** PID 1 ignores SIGTERM (a shell running sleep): deletion waits the whole grace period. */
   ignoresSigterm: boolean;
 }
@@ -81,6 +83,7 @@ export const simPlanner: ProcessPlanner = (request) => {
     listening: outcome.listening,
     ...(outcome.exit && !outcome.startError ? { exit: outcome.exit } : {}),
     usage: outcome.usage,
+    usageSteps: outcome.usageSteps,
     // A shell as PID 1 has no SIGTERM handler: the kernel ignores the signal for it.
     ignoresSigterm: SHELLS.includes(program),
   };

@@ -53,6 +53,8 @@ export type ReachResult =
 export const DNS_SERVICE_IP = '10.96.0.10';
 export const CLUSTER_DOMAIN = 'cluster.local';
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', 'localhost.localdomain']);
+
 export function isReady(pod: PodObject): boolean {
   const conditions = (pod.status?.['conditions'] ?? []) as { type: string; status: string }[];
   return (
@@ -205,6 +207,18 @@ export class Network {
 
   /** Can `source` open a TCP connection to host:port? Resolves, load-balances, applies policies. */
   canReach(source: Source, host: string, port: number): ReachResult {
+    // The pod's own network namespace: loopback and its own IP reach every container of the
+    // pod directly (no Service, no NetworkPolicy), as containers of one pod share it.
+    if ('pod' in source) {
+      const ownIp = String(source.pod.status?.['podIP'] ?? '');
+      if (LOOPBACK.has(host) || (ownIp !== '' && host === ownIp)) {
+        const address = LOOPBACK.has(host) ? (host === '::1' ? '::1' : '127.0.0.1') : host;
+        const listener = this.view.listener(source.pod, port);
+        return listener
+          ? { ok: true, address, pod: source.pod, port, listener }
+          : { ok: false, reason: 'connection refused', address };
+      }
+    }
     const resolved = this.resolve(source, host);
     if ('error' in resolved)
       return { ok: false, reason: resolved.error === 'timeout' ? 'i/o timeout' : 'no such host' };
