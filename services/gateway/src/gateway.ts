@@ -8,10 +8,11 @@ import { compareStreamConfig, opsStreamConfig } from '@opsloop/eventlog';
 import type { Cluster } from '@opsloop/kube-tools';
 import { build } from './app.ts';
 import type { GatewayConfig } from './config.ts';
-import { reviewStepAccess } from './kube/access.ts';
+import { reviewPlanAccess } from './kube/access.ts';
 import { GatewayMetrics } from './metrics.ts';
 import { OperationStore, type OpsLog } from './model/store.ts';
 import { loadUsersFile } from './users/load.ts';
+import type { UsersFile } from './users/schema.ts';
 
 export interface RunningGateway {
   app: FastifyInstance;
@@ -29,15 +30,11 @@ export async function startGateway(
     cluster: Cluster;
     logger: Logger;
     metrics?: GatewayMetrics;
+    /** Already loaded (main.ts loads it before connecting anything, to fail fast). */
+    users?: UsersFile;
   },
 ): Promise<RunningGateway> {
-  const usersPath =
-    config.users ?? (config.dataDir === undefined ? undefined : join(config.dataDir, 'users.yaml'));
-  if (usersPath === undefined)
-    throw new ConfigError(
-      'invalid configuration: --users (OPSLOOP_USERS): a users file is required (or --data-dir holding users.yaml)',
-    );
-  const users = loadUsersFile(usersPath);
+  const users = deps.users ?? loadGatewayUsers(config);
   const store = await OperationStore.open(deps.log, { rebuild: config.rebuildProjection });
   const metrics = deps.metrics ?? new GatewayMetrics();
   let clusterId: Promise<string> | undefined;
@@ -52,7 +49,7 @@ export async function startGateway(
         clusterId = undefined;
         throw error;
       })),
-    reviewAccess: (subject, steps) => reviewStepAccess(deps.cluster, subject, steps),
+    reviewAccess: (subject, steps) => reviewPlanAccess(deps.cluster, subject, steps),
     ready: () => streamReady(deps.nc, deps.log),
     policy: { ttlMs: config.approvalTtlMinutes * 60_000, requiredByRisk: config.approvers },
     webDir: config.web,
@@ -72,6 +69,18 @@ export async function startGateway(
       await store.stop();
     },
   };
+}
+
+/** The users file named by --users, else <data-dir>/users.yaml; a ConfigError if neither or malformed. */
+export function loadGatewayUsers(config: Pick<GatewayConfig, 'users' | 'dataDir'>): UsersFile {
+  const path =
+    config.users ?? (config.dataDir === undefined ? undefined : join(config.dataDir, 'users.yaml'));
+  if (path === undefined) {
+    throw new ConfigError(
+      'invalid configuration: --users (OPSLOOP_USERS): a users file is required (or --data-dir holding users.yaml)',
+    );
+  }
+  return loadUsersFile(path);
 }
 
 /** NATS connected and the OPS stream present with the configuration the log needs. */

@@ -10,7 +10,7 @@ import {
   usage,
 } from '@opsloop/service-kit';
 import { GATEWAY_SETTINGS, GatewayConfig } from './config.ts';
-import { startGateway, streamReady } from './gateway.ts';
+import { loadGatewayUsers, startGateway, streamReady } from './gateway.ts';
 import { GatewayMetrics } from './metrics.ts';
 
 const argv = process.argv.slice(2);
@@ -21,6 +21,7 @@ if (argv.includes('--help')) {
 
 await runService('gateway', async () => {
   const config = parseConfig(GatewayConfig, GATEWAY_SETTINGS, argv);
+  const users = loadGatewayUsers(config);
   const logger = createLogger('gateway', config.logLevel);
   const nc = await connectNats(config.natsUrl, 'opsloop-gateway');
   const log = await EventLog.open(nc, OpsEvents);
@@ -30,7 +31,7 @@ await runService('gateway', async () => {
   });
   // The health server registers the process metrics itself when it runs.
   const metrics = new GatewayMetrics({ defaultMetrics: config.healthPort === undefined });
-  const gateway = await startGateway(config, { nc, log, cluster, logger, metrics });
+  const gateway = await startGateway(config, { nc, log, cluster, logger, metrics, users });
   const health =
     config.healthPort === undefined
       ? undefined

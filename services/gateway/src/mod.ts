@@ -1,6 +1,6 @@
 /** @opsloop/gateway: the HTTP API users talk to (operations, live events, approvals). */
 export { build, type GatewayOptions } from './app.ts';
-export { startGateway, streamReady, type RunningGateway } from './gateway.ts';
+export { loadGatewayUsers, startGateway, streamReady, type RunningGateway } from './gateway.ts';
 export { GatewayConfig, GATEWAY_SETTINGS } from './config.ts';
 export { generateEmbeddedUsers, type Credential, type EmbeddedUsers } from './users/embedded.ts';
 export { loadUsersFile, parseUsersFile } from './users/load.ts';
@@ -12,5 +12,5 @@ export { STATUSES, statusOf, type Status } from './model/status.ts';
 export { OperationStore, OPERATION_VIEW_BUCKET } from './model/store.ts';
 export { applyToView } from './model/apply.ts';
 export { emptyView, type OperationView } from './model/view.ts';
-export { stepPermissions, reviewStepAccess, type StepAccessReview } from './kube/access.ts';
+export { reviewPlanAccess, describeDenial, type StepAccessReview } from './kube/access.ts';
 export { ApiCode, ApiError, type ErrorBody } from './errors.ts';

@@ -128,12 +128,13 @@ describe('approve', () => {
       stepIndex: 0,
       stepId: 's1',
       reason: 'no',
-      permission: {
+      denied: {
         verb: 'patch',
         group: 'apps',
         resource: 'deployments',
         namespace: 'shop',
         name: 'checkout',
+        reason: 'no',
       },
     });
     try {

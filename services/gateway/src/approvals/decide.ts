@@ -21,7 +21,7 @@ import { applyToView } from '../model/apply.ts';
 import type { OpsLog, OperationStore } from '../model/store.ts';
 import { emptyView, type OperationView } from '../model/view.ts';
 import { hasRole, type Identity } from '../users/directory.ts';
-import { describePermission, type KubeSubject, type StepAccessReview } from '../kube/access.ts';
+import { describeDenial, type KubeSubject, type StepAccessReview } from '../kube/access.ts';
 import {
   canSee,
   planDeadline,
@@ -150,9 +150,12 @@ async function decideOnce(
   if (input.decision === 'approve') {
     const review = await reviewOrUnavailable(deps, identity.kubernetes, plan.plan.steps);
     if (!review.allowed) {
+      const what =
+        review.denied === null
+          ? `its permissions cannot be determined: ${review.reason}`
+          : `missing permission: ${describeDenial(review.denied)}`;
       throw forbidden(
-        `Kubernetes RBAC does not allow ${identity.kubernetes.user} to do step ${review.stepIndex} (${review.stepId}): ` +
-          `missing permission: ${describePermission(review.permission)}`,
+        `Kubernetes RBAC does not allow ${identity.kubernetes.user} to do step ${review.stepIndex} (${review.stepId}): ${what}`,
         ApiCode.RbacDenied,
       );
     }

@@ -1,132 +1,61 @@
 import type { Step } from '@opsloop/contracts';
-import type { Cluster } from '@opsloop/kube-tools';
-
-/**
- * Stand-in for kube-tools' `stepPermissions` / `reviewStepAccess` (being added by the seams
- * work), with the same shape; switch the import when they land.
- */
-export interface StepPermission {
-  verb: string;
-  group: string;
-  resource: string;
-  subresource?: string;
-  namespace: string | null;
-  name?: string;
-}
-
-export type StepAccessReview =
-  | { allowed: true }
-  | {
-      allowed: false;
-      stepIndex: number;
-      stepId: string;
-      permission: StepPermission;
-      reason: string;
-    };
+import { OpsError } from '@opsloop/contracts';
+import {
+  ClusterUnreachableError,
+  KubeApiError,
+  reviewStepAccess,
+  type AccessDenial,
+  type Cluster,
+} from '@opsloop/kube-tools';
 
 export interface KubeSubject {
   user: string;
   groups: string[];
 }
 
-const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
+/** Whether the subject may do every step of a plan; on no, the first step refused and why. */
+export type StepAccessReview =
+  | { allowed: true }
+  | {
+      allowed: false;
+      stepIndex: number;
+      stepId: string;
+      /** The missing permission; null when the step's permissions cannot be derived at all. */
+      denied: AccessDenial | null;
+      reason: string;
+    };
 
-function plural(kind: string): string {
-  const lower = kind.toLowerCase();
-  if (lower === 'endpoints') return lower;
-  if (lower.endsWith('s')) return `${lower}es`;
-  if (lower.endsWith('y')) return `${lower.slice(0, -1)}ies`;
-  return `${lower}s`;
-}
-
-/** What the executor will do to the cluster for `step`, as RBAC attributes. */
-export function stepPermissions(step: Step): StepPermission[] {
-  const { target } = step;
-  const on = (verb: string, extra: Partial<StepPermission> = {}): StepPermission => ({
-    verb,
-    group: groupOf(target.apiVersion),
-    resource: plural(target.kind),
-    namespace: target.namespace,
-    name: target.name,
-    ...extra,
-  });
-  switch (step.action) {
-    case 'DeletePod':
-      return [on('delete')];
-    case 'RecreateJob':
-      return [on('delete'), on('create', { name: undefined })];
-    case 'DrainNode': {
-      const evictions = (step.diff.find((d) => d.path === 'evictions')?.before ?? []) as unknown[];
-      const pods = evictions.filter(
-        (key): key is string => typeof key === 'string' && key.includes('/'),
-      );
-      return [
-        on('patch'),
-        ...pods.map((key) => {
-          const [namespace, name] = key.split('/') as [string, string];
-          return {
-            verb: 'create',
-            group: '',
-            resource: 'pods',
-            subresource: 'eviction',
-            namespace,
-            name,
-          };
-        }),
-      ];
-    }
-    default:
-      return [on('patch')];
-  }
-}
-
-/** One SubjectAccessReview per permission of every step; the first denial is returned. */
-export async function reviewStepAccess(
+/**
+ * kube-tools' reviewStepAccess (one SubjectAccessReview per request the step makes, asked by
+ * the gateway's own identity on behalf of the approver) over every step of a plan. A step
+ * whose requests cannot be derived (unknown action, bad args) is refused, never skipped.
+ */
+export async function reviewPlanAccess(
   cluster: Cluster,
   subject: KubeSubject,
   steps: readonly Step[],
 ): Promise<StepAccessReview> {
   for (const [stepIndex, step] of steps.entries()) {
-    for (const permission of stepPermissions(step)) {
-      const review = await cluster.request<{ status?: { allowed?: boolean; reason?: string } }>(
-        'POST',
-        '/apis/authorization.k8s.io/v1/subjectaccessreviews',
-        {
-          body: {
-            apiVersion: 'authorization.k8s.io/v1',
-            kind: 'SubjectAccessReview',
-            spec: {
-              user: subject.user,
-              groups: subject.groups,
-              resourceAttributes: {
-                verb: permission.verb,
-                group: permission.group,
-                resource: permission.resource,
-                subresource: permission.subresource,
-                namespace: permission.namespace ?? undefined,
-                name: permission.name,
-              },
-            },
-          },
-        },
-      );
-      if (review.status?.allowed !== true) {
-        return {
-          allowed: false,
-          stepIndex,
-          stepId: step.id,
-          permission,
-          reason: review.status?.reason ?? '',
-        };
-      }
+    let review;
+    try {
+      review = await reviewStepAccess(cluster, subject, step);
+    } catch (error) {
+      // The API server failing is not a denial: the caller answers 503 and the approver retries.
+      if (error instanceof ClusterUnreachableError || error instanceof KubeApiError) throw error;
+      if (!(error instanceof OpsError)) throw error;
+      return { allowed: false, stepIndex, stepId: step.id, denied: null, reason: error.message };
+    }
+    const denied = review.denied[0];
+    if (!review.allowed && denied !== undefined) {
+      return { allowed: false, stepIndex, stepId: step.id, denied, reason: denied.reason };
     }
   }
   return { allowed: true };
 }
 
 /** "patch apps/deployments shop/checkout" — how a refusal names the missing permission. */
-export function describePermission(p: StepPermission): string {
-  const resource = `${p.group === '' ? '' : `${p.group}/`}${p.resource}${p.subresource ? `/${p.subresource}` : ''}`;
-  const object = `${p.namespace === null ? '' : `${p.namespace}/`}${p.name ?? '*'}`;
-  return `${p.verb} ${resource} ${object}`;
+export function describeDenial(d: AccessDenial): string {
+  const resource = `${d.group === '' ? '' : `${d.group}/`}${d.resource}`;
+  const object = `${d.namespace === null ? '' : `${d.namespace}/`}${d.name ?? '*'}`;
+  return `${d.verb} ${resource} ${object}`;
 }

@@ -6,7 +6,7 @@ export function step(id: string, namespace: string, risk: Risk, name = 'checkout
   return {
     id,
     action: 'ScaleWorkload',
-    args: { replicas: 5 },
+    args: { namespace, kind: 'Deployment', name, replicas: 5 },
     target: { apiVersion: 'apps/v1', kind: 'Deployment', namespace, name, resourceVersion: '4711' },
     patch: { type: 'merge', body: { spec: { replicas: 5 } } },
     diff: [{ path: '/spec/replicas', before: 2, after: 5 }],
