@@ -50,6 +50,7 @@ export interface AskOptions {
   clusterId?: string;
   user?: string;
   opId?: string;
+  traceparent?: string;
 }
 
 /** Appends an OperationRequested as the gateway writes it; returns the opId. */
@@ -72,7 +73,13 @@ export async function ask(
       ...(scope === null || scope === undefined ? {} : { scope: { namespaces: scope } }),
       teams: ['team-a'],
     },
-    { opId, actor: { kind: 'user', id: user }, causationId: null, correlationId: opId },
+    {
+      opId,
+      actor: { kind: 'user', id: user },
+      causationId: null,
+      correlationId: opId,
+      traceparent: o.traceparent ?? null,
+    },
   );
   await log.append(opId, [event], 0);
   return opId;
