@@ -28,13 +28,25 @@ function findingLine(f: Finding): string {
   ].join('\n');
 }
 
+/** What the planner's identity may not read: said, never passed off as "nothing there". */
+export function unreadableNote(snapshot: Snapshot): string {
+  const list = (snapshot.unreadable ?? []).map((u) => `${u.resource} (${u.reason})`);
+  return list.length
+    ? `\nCould not read: ${list.join(', ')}; what they hold is unknown, not empty.`
+    : '';
+}
+
 /** "Is X healthy?" / "What's wrong in X?" */
 export function healthAnswer(subject: string, snapshot: Snapshot, findings: Finding[]): string {
+  const blind = unreadableNote(snapshot);
   const bad = serious(findings).filter((f) => f.code !== 'PROMPT_INJECTION_SUSPECTED');
   const flagged = findings.filter((f) => f.code === 'PROMPT_INJECTION_SUSPECTED');
   const note = flagged.length
     ? `\nNote: ${flagged.length} object(s) carry text addressed to an AI agent; it was quoted in the diagnosis and ignored.`
     : '';
+  if (bad.length === 0 && blind !== '') {
+    return `No problem found in what could be read of ${subject}, but I cannot say it is healthy.${blind}${note}`;
+  }
   if (bad.length === 0) {
     const ready = snapshot.pods.filter(
       (p) => p.status?.phase === 'Running' || p.status?.phase === 'Succeeded',
@@ -44,20 +56,23 @@ export function healthAnswer(subject: string, snapshot: Snapshot, findings: Find
       `${ready} of ${snapshot.pods.length} pods running or completed). Nothing to change.${note}`
     );
   }
-  return `${subject} has ${bad.length} problem(s):\n${bad.slice(0, 20).map(findingLine).join('\n')}\nAsk me to fix one of them for a plan.${note}`.slice(
+  return `${subject} has ${bad.length} problem(s):\n${bad.slice(0, 20).map(findingLine).join('\n')}\nAsk me to fix one of them for a plan.${blind}${note}`.slice(
     0,
     15_000,
   );
 }
 
 /** A diagnosis with no typed fix: what is wrong and what a person must do. */
-export function diagnosisAnswer(subject: string, findings: Finding[]): string {
+export function diagnosisAnswer(subject: string, findings: Finding[], snapshot: Snapshot): string {
   const bad = serious(findings).filter((f) => f.code !== 'PROMPT_INJECTION_SUSPECTED');
+  const blind = unreadableNote(snapshot);
   if (bad.length === 0) {
-    return `I found nothing wrong with ${subject}: no analyzer reports a problem with it or with what serves, schedules or stores its pods. Nothing to change.`;
+    return blind
+      ? `I found nothing wrong in what I could read of ${subject}.${blind}`
+      : `I found nothing wrong with ${subject}: no analyzer reports a problem with it or with what serves, schedules or stores its pods. Nothing to change.`;
   }
   return (
     `${subject}: ${bad.length} problem(s), none of which an action in the catalog can fix safely:\n` +
-    `${bad.slice(0, 20).map(findingLine).join('\n')}`
+    `${bad.slice(0, 20).map(findingLine).join('\n')}${blind}`
   ).slice(0, 15_000);
 }

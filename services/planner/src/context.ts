@@ -215,6 +215,8 @@ export function contextSummary(context: Context, limits: PlannerLimits): string 
           .join(', ') || 'nothing'
       }`,
     );
+    const unreadable = (s.unreadable ?? []).map((u) => `${u.resource} (${u.reason})`);
+    if (unreadable.length) lines.push(`could not read: ${unreadable.join(', ')}`);
     const logTails = Object.keys(s.logs).length;
     if (logTails > 0) lines.push(`crash log tails: ${logTails}`);
   }

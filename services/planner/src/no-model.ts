@@ -1,5 +1,5 @@
 import { SEVERITY_RANK } from '@opsloop/contracts';
-import type { Finding } from '@opsloop/kube-tools';
+import type { Finding, Snapshot } from '@opsloop/kube-tools';
 import { HELP, diagnosisAnswer, healthAnswer } from './answers.ts';
 import type { Intent, ScaleChange } from './intent.ts';
 import { logErrorsAnswer, logsAnswer } from './logs.ts';
@@ -50,7 +50,7 @@ export class NoModelPlanner implements Planner {
       case 'log-errors':
         return answer(logErrorsAnswer(subject, context.logs));
       case 'diagnose':
-        return fromFindings(subject, ns, input.findings);
+        return fromFindings(subject, ns, input.findings, context.snapshot);
       default:
         return command(intent, ns, target);
     }
@@ -80,7 +80,12 @@ function workloadNames(s: NonNullable<PlanningInput['context']['snapshot']>): st
  * The analyzers' top typed fix for each serious finding on what the request names, most
  * severe first, one step per object. A finding without a fix says what a person must do.
  */
-function fromFindings(subject: string, namespace: string, findings: Finding[]): Decision {
+function fromFindings(
+  subject: string,
+  namespace: string,
+  findings: Finding[],
+  snapshot: Snapshot,
+): Decision {
   const proposals: Proposal[] = [];
   const touched = new Set<string>();
   const used: Finding[] = [];
@@ -102,7 +107,7 @@ function fromFindings(subject: string, namespace: string, findings: Finding[]): 
       why: `${f.code} on ${f.object.kind} ${f.object.name}: ${fix.reasoning}`,
     });
   }
-  if (proposals.length === 0) return answer(diagnosisAnswer(subject, findings));
+  if (proposals.length === 0) return answer(diagnosisAnswer(subject, findings, snapshot));
   const rationale = used
     .map(
       (f) =>
