@@ -39,7 +39,15 @@ export interface SimEnvironment {
   namespace?: string;
   /** Cluster DNS service IP written into /etc/resolv.conf. */
   dnsServer?: string;
+  /**
+   * Called for every file change the process makes, `atSeconds` after it started: the node
+   * keeps changes under a volume (shared, persistent) or in the container's own layer.
+   */
+  persist?: (atSeconds: number, path: string, op: FileOp, text: string) => void;
 }
+
+/** A file change: replace the content, append to it, or remove the file. */
+export type FileOp = 'write' | 'append' | 'delete';
 
 export interface LogLine {
   atSeconds: number;

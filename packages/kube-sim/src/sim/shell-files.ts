@@ -147,12 +147,18 @@ export const fileCommands: Record<string, Impl> = {
     return 0;
   },
   touch(args, _io, ctx) {
-    for (const path of args) if (ctx.files !== undefined) ctx.files[path] ??= '';
+    for (const path of args) {
+      if (ctx.files === undefined) continue;
+      ctx.files[path] ??= '';
+      ctx.persist?.(0, path, 'append', '');
+    }
     return 0;
   },
   rm(args, _io, ctx) {
-    for (const path of args.filter((a) => !a.startsWith('-')))
+    for (const path of args.filter((a) => !a.startsWith('-'))) {
       if (ctx.files !== undefined) delete ctx.files[path];
+      ctx.persist?.(0, path, 'delete', '');
+    }
     return 0;
   },
 };

@@ -99,7 +99,9 @@ export const loadCommands: Record<string, Impl> = {
     io.charge(-ONE_CORE, 0);
     if (output !== undefined && output !== '/dev/null') {
       if (inMemory(output)) io.charge(0, bytes);
-      if (ctx.files) ctx.files[output] = source ?? data(input, bytes);
+      const content = source ?? data(input, bytes);
+      if (ctx.files) ctx.files[output] = content;
+      ctx.persist?.(0, output, 'write', content);
     } else if (output === undefined) io.out(source ?? data(input, bytes));
     io.err(`${records}+0 records in`);
     io.err(`${records}+0 records out`);

@@ -18,6 +18,7 @@ import {
   exitOf,
   type ListeningPort,
   type LogLine,
+  type FileOp,
   type ProcessExit,
   type SimEnvironment,
 } from './runtime-types.ts';
@@ -118,6 +119,11 @@ class ShellRun {
   emit(line: string): void {
     if (this.lines.length >= MAX_LINES) throw new ForeverSignal();
     this.lines.push({ atSeconds: this.time, line });
+  }
+
+  /** Hands a file change to the node (volumes, the container's layer), stamped with the script's time. */
+  persist(path: string, op: FileOp, text: string): void {
+    this.ctx.persist?.(this.time, path, op, text);
   }
 
   charge(cpuMilli: number, memoryBytes: number): void {
@@ -243,9 +249,13 @@ class ShellRun {
           ? () => undefined
           : (line: string) => {
               this.files[path] = (this.files[path] ?? '') + line + '\n';
+              this.persist(path, 'append', `${line}\n`);
             };
       if (r.fd === 1) {
-        if (path !== '/dev/null' && !r.append) this.files[path] = '';
+        if (path !== '/dev/null' && !r.append) {
+          this.files[path] = '';
+          this.persist(path, 'write', '');
+        }
         stdout = sink;
       } else stderr = sink;
     }
@@ -288,7 +298,12 @@ class ShellRun {
       this.wait(seconds);
       return 0;
     }
-    const files = { ...this.ctx, env: this.env, files: this.files };
+    const files: ShellContext = {
+      ...this.ctx,
+      env: this.env,
+      files: this.files,
+      persist: (_at, path, op, text) => this.persist(path, op, text),
+    };
     const load = loadCommands[program];
     if (load !== undefined) {
       const loadIo: LoadIo = {
@@ -302,8 +317,7 @@ class ShellRun {
     const bytes = program === 'head' ? parseHeadBytes(args) : undefined;
     if (bytes !== undefined) return headBytes(bytes.n, bytes.path, io, files);
     const impl = PROGRAMS[program] ?? fileCommands[program];
-    if (impl !== undefined)
-      return impl(args, io, { ...this.ctx, env: this.env, files: this.files });
+    if (impl !== undefined) return impl(args, io, files);
     const { servers } = this.ctx.image;
     if (servers.includes(program) || (binaries === undefined && this.ctx.runServer !== undefined)) {
       return this.server([program, ...args]);

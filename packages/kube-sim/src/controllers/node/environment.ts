@@ -8,12 +8,22 @@ import type { SimEnvironment } from '../../sim/runtime-types.ts';
 import type { ConfigLookup } from './kubelet/config-refs.ts';
 import { DNS_SERVICE_IP, Network } from './network/network.ts';
 import type { ContainerSpec, PodObject } from './pod-model.ts';
+import type { SimClock } from '../../clock/clock.ts';
+import { mountFor, mountsOf, type VolumeStore } from './volumes.ts';
+
+/** The node's volume store and clock, and which container instance this environment is for. */
+export interface VolumeAccess {
+  store: VolumeStore;
+  clock: SimClock;
+  instance: string | undefined;
+}
 
 export function containerEnvironment(
   network: Network,
   lookup: ConfigLookup,
   pod: PodObject,
   container: ContainerSpec,
+  volumes?: VolumeAccess,
 ): SimEnvironment {
   const source = { pod };
   const ns = pod.metadata.namespace ?? 'default';
@@ -29,7 +39,35 @@ export function containerEnvironment(
         files[`${mount.mountPath.replace(/\/$/, '')}/${item.path}`] = data[item.key]!;
     }
   }
+  let persist: SimEnvironment['persist'];
+  if (volumes) {
+    const { store, clock } = volumes;
+    const uid = pod.metadata.uid ?? '';
+    const instance = volumes.instance ? `${uid}/${volumes.instance}` : undefined;
+    const mounts = mountsOf(
+      pod,
+      container,
+      (claim) => lookup.pvc(ns, claim)?.metadata.uid,
+      instance,
+    );
+    const now = clock.now();
+    for (const mount of mounts)
+      for (const [rel, text] of store.read(mount.key, now))
+        files[`${mount.mountPath}${rel}`] ??= text;
+    const writer = volumes.instance ?? `exec/${uid}`;
+    persist = (atSeconds, path, op, text) => {
+      const target = mountFor(mounts, path);
+      if (target)
+        store.write(target.mount.key, target.rel, {
+          atMs: now + atSeconds * 1000,
+          op,
+          text,
+          writer,
+        });
+    };
+  }
   return {
+    ...(persist ? { persist } : {}),
     network: (host, port) => {
       const result = network.canReach({ pod }, host, port);
       return result.ok

@@ -10,6 +10,7 @@ import { resolveImage } from '../../sim/catalog.ts';
 import type { ImageBehavior } from '../../sim/image-behavior.ts';
 import { ensureClusterDns } from './dns.ts';
 import { containerEnvironment } from './environment.ts';
+import { VolumeStore } from './volumes.ts';
 import {
   attachToContainer,
   execInContainer,
@@ -125,11 +126,18 @@ export function startNodeControllers(
     secret: (ns: string, name: string) => api.get(core('Secret'), ns, name),
     pvc: (ns: string, name: string) => api.get(core('PersistentVolumeClaim'), ns, name),
   };
+  const volumes = new VolumeStore();
   const k = new Kubelets(api, clock, {
     resolve: (image) => resolveImage(image, options.imageBehaviors?.() ?? []),
     planner: simPlanner,
     runCommand: simCommandRunner,
-    environment: (pod, container) => containerEnvironment(network, lookup, pod, container),
+    environment: (pod, container, instance) =>
+      containerEnvironment(network, lookup, pod, container, { store: volumes, clock, instance }),
+    containerEnded: (instance) => volumes.dropAfter(instance, clock.now()),
+    podGone: (uid) => {
+      volumes.drop(`emptyDir/${uid}/`);
+      volumes.drop(`layer/${uid}/`);
+    },
   });
   ref.kubelets = k;
   k.registerNodes(api.list(NODE, undefined) as NodeObject[]);

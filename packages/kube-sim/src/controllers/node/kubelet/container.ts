@@ -26,7 +26,12 @@ export interface ContainerDeps {
   pullAllowed(image: ResolvedImage): boolean;
   /** Env for the container, or the CreateContainerConfigError message. */
   prepare(spec: ContainerSpec): { env: Record<string, string> } | { error: string };
-  plan(spec: ContainerSpec, image: ResolvedImage, env: Record<string, string>): ProcessPlan;
+  plan(
+    spec: ContainerSpec,
+    image: ResolvedImage,
+    env: Record<string, string>,
+    instance: string,
+  ): ProcessPlan;
   /** The process ended (exit or kill); the pod worker decides what happens next. */
   exited(slot: ContainerSlot, terminated: Terminated): void;
   started(slot: ContainerSlot): void;
@@ -161,7 +166,7 @@ export class ContainerSlot {
     this.instance++;
     const containerID = `containerd://${hex(`${this.deps.podDesc}/${this.spec.name}/${this.instance}/${now}`)}`;
     this.record.containerID = containerID;
-    const plan = this.deps.plan(this.spec, image, prepared.env);
+    const plan = this.deps.plan(this.spec, image, prepared.env, containerID);
     this.plan = plan;
     this.deps.event('Normal', 'Created', kubeletMessages.created(this.spec.name));
     if (plan.startError !== undefined) {

@@ -36,7 +36,12 @@ export interface KubeletOptions {
   resolve(image: string): ResolvedImage;
   planner: ProcessPlanner;
   runCommand: CommandRunner;
-  environment(pod: PodObject, container: ContainerSpec): SimEnvironment;
+  /** `instance` names the container instance (its own writable layer, its writes). */
+  environment(pod: PodObject, container: ContainerSpec, instance?: string): SimEnvironment;
+  /** A container instance ended: its timeline's later file writes never happen. */
+  containerEnded?(instance: string): void;
+  /** A pod is gone from the node: its emptyDir volumes and container layers go too. */
+  podGone?(uid: string): void;
 }
 
 /** Set by scenarios on a node whose kubelet is down (see src/sim/scenario-nodes.ts). */
@@ -193,7 +198,9 @@ export class Kubelets {
       lookup: this.lookup,
       planner: this.options.planner,
       runCommand: this.options.runCommand,
-      environment: (p, c) => this.options.environment(p, c),
+      environment: (p, c, i) => this.options.environment(p, c, i),
+      containerEnded: (i) => this.options.containerEnded?.(i),
+      podGone: (uid) => this.options.podGone?.(uid),
       released: (w) => this.release(w),
       canWrite: () => nodeReady(this.api.get(NODE, undefined, nodeName)) === 'True',
     });

@@ -36,7 +36,9 @@ export interface PodWorkerDeps {
   planner: ProcessPlanner;
   runCommand: CommandRunner;
   /** The network/DNS/files a container of this pod sees. */
-  environment(pod: PodObject, container: ContainerSpec): SimEnvironment;
+  environment(pod: PodObject, container: ContainerSpec, instance?: string): SimEnvironment;
+  containerEnded?(instance: string): void;
+  podGone?(uid: string): void;
   released(worker: PodWorker): void;
   /** False while the node is not Ready: the node lifecycle controller owns pod readiness then. */
   canWrite(): boolean;
@@ -78,13 +80,18 @@ export class PodWorker {
       markPulled: (image: string) => deps.images.add(image),
       pullAllowed: (image: ResolvedImage) => pullSucceeds(image, this.pullSecrets()),
       prepare: (spec: ContainerSpec) => resolveEnv(this.pod, spec, deps.lookup, this.builtinEnv()),
-      plan: (spec: ContainerSpec, image: ResolvedImage, env: Record<string, string>) =>
+      plan: (
+        spec: ContainerSpec,
+        image: ResolvedImage,
+        env: Record<string, string>,
+        instance: string,
+      ) =>
         deps.planner({
           image,
           container: spec,
           env,
           memoryLimitBytes: limitOf(spec),
-          environment: deps.environment(this.withIp(), spec),
+          environment: deps.environment(this.withIp(), spec, instance),
         }),
       exited: (slot: ContainerSlot, t: Terminated) => this.exited(slot, t, isInit),
       started: (slot: ContainerSlot) => this.containerStarted(slot, isInit),
@@ -184,6 +191,7 @@ export class PodWorker {
 
   private exited(slot: ContainerSlot, t: Terminated, isInit: boolean): void {
     this.probes.get(slot)?.stop();
+    if (slot.record.containerID) this.deps.containerEnded?.(slot.record.containerID);
     if (this.terminating) return;
     const policy = this.pod.spec.restartPolicy ?? 'Always';
     if (isInit) {
@@ -218,7 +226,7 @@ export class PodWorker {
       image,
       command,
       slot.env,
-      this.deps.environment(this.withIp(), slot.spec),
+      this.deps.environment(this.withIp(), slot.spec, slot.record.containerID),
       stdin,
     );
   }
@@ -253,6 +261,7 @@ export class PodWorker {
         const slot = this.slot(spec.name);
         if (slot && (slot.spec.image ?? '') !== (spec.image ?? '')) {
           this.probes.get(slot)?.stop();
+          if (slot.record.containerID) this.deps.containerEnded?.(slot.record.containerID);
           slot.changeImage(spec);
         }
       }
@@ -292,6 +301,7 @@ export class PodWorker {
     } catch {
       // Already gone: nothing left to finalize.
     }
+    this.deps.podGone?.(this.pod.metadata.uid ?? '');
     this.deps.released(this);
   }
 
@@ -303,6 +313,7 @@ export class PodWorker {
         if (s.running) this.event('Normal', 'Killing', `Stopping container ${s.spec.name}`);
     }
     this.gone = true;
+    this.deps.podGone?.(this.pod.metadata.uid ?? '');
     this.mountTimer?.();
     for (const p of this.probes.values()) p.stop();
     for (const s of [...this.main, ...this.init]) s.stop();
