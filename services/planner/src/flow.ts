@@ -17,6 +17,7 @@ import type { PlannerLimits } from './config.ts';
 import type { OperationInput } from './context.ts';
 import type { OpsLog } from './ops-log.ts';
 import { decideOutcome, errorInfo, failure, type Decided } from './outcome.ts';
+import type { PlannerMetrics } from './metrics.ts';
 import { PlannerAttr } from './spans.ts';
 import type { Planner } from './strategy.ts';
 
@@ -31,6 +32,7 @@ export interface FlowDeps {
   /** Deliveries the consumer makes before dead-lettering; the last one records a failure instead. */
   maxDeliver: number;
   now?: () => Date;
+  metrics?: PlannerMetrics;
 }
 
 type Requested = Extract<OpsEvent, { type: 'OperationRequested' }>;
@@ -62,6 +64,7 @@ export async function handleEvent(
   const first = await readState(deps, event.opId);
   if (!OPEN.has(first.phase)) return;
   const input = inputOf(event);
+  const started = performance.now();
   let outcome: Decided[];
   try {
     outcome = await decideOutcome(input, deps.cluster, deps.planner, deps.limits);
@@ -73,6 +76,7 @@ export async function handleEvent(
     outcome = failure(info);
   }
   span?.setAttribute(PlannerAttr.Outcome, outcome.map((d) => d.command.type).join(','));
+  deps.metrics?.observe(outcome, (performance.now() - started) / 1000);
   try {
     await record(event, outcome, deps);
   } catch (error) {

@@ -13,6 +13,7 @@ import {
   startHealthServer,
 } from '@opsloop/service-kit';
 import { startTelemetry } from '@opsloop/telemetry';
+import { Registry } from 'prom-client';
 import { PLANNER_SETTINGS, PlannerConfig } from './config.ts';
 import { startPlanner } from './service.ts';
 
@@ -31,11 +32,16 @@ await runService('planner', async () => {
   });
   const nc = await connectNats(config.natsUrl, 'planner');
   const log = await EventLog.open(nc, OpsEvents);
-  const planner = await startPlanner({ log, cluster, logger, limits: config });
+  const registry = new Registry();
+  const planner = await startPlanner({ log, cluster, logger, limits: config, registry });
   const health =
     config.healthPort === undefined
       ? null
-      : await startHealthServer({ port: config.healthPort, ready: async () => !nc.isClosed() });
+      : await startHealthServer({
+          port: config.healthPort,
+          registry,
+          ready: async () => !nc.isClosed(),
+        });
   return {
     logger,
     details: { llm: config.llm, cluster: cluster.server, healthPort: health?.port },

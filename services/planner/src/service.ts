@@ -2,6 +2,8 @@ import { consume, type RunningConsumer } from '@opsloop/eventlog';
 import type { OpsLog } from './ops-log.ts';
 import type { Cluster } from '@opsloop/kube-tools';
 import type { Logger } from '@opsloop/service-kit';
+import type { Registry } from 'prom-client';
+import { plannerMetrics } from './metrics.ts';
 import { DEFAULT_LIMITS, type PlannerLimits } from './config.ts';
 import { handleEvent } from './flow.ts';
 import { NoModelPlanner } from './no-model.ts';
@@ -18,6 +20,8 @@ export interface PlannerOptions {
   consumerName?: string;
   maxDeliver?: number;
   ackWaitMs?: number;
+  /** Prometheus registry for the planner's metrics (the health server's /metrics). */
+  registry?: Registry;
 }
 
 export interface RunningPlanner {
@@ -36,6 +40,7 @@ export async function startPlanner(options: PlannerOptions): Promise<RunningPlan
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     logger: options.logger,
     maxDeliver,
+    ...(options.registry === undefined ? {} : { metrics: plannerMetrics(options.registry) }),
   };
   const consumer = await consume(options.log, {
     name: options.consumerName ?? 'planner',

@@ -53,7 +53,7 @@ describe('planner process', () => {
   let proc: ServiceProcess;
 
   it('request in → plan out; the same request redelivered → still one plan; SIGTERM drains and exits 0', async () => {
-    proc = await planner();
+    proc = await planner(['--health-port', '0']);
     const opId = await ask(
       nats.log,
       clusterId,
@@ -62,6 +62,10 @@ describe('planner process', () => {
     );
     const first = await outcomeOf(nats.log, opId);
     expect(only(first, 'PlanProposed').payload.plan.steps[0]!.action).toBe('PatchServiceSelector');
+    const port = (await proc.waitForLog((l) => l.msg === 'ready')).healthPort as number;
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/opsloop_planner_requests_total\{outcome="plan"\} 1/);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     expect(await proc.stop()).toBe(0);
     expect(proc.logs.some((l) => l.msg === 'draining')).toBe(true);
 
