@@ -168,6 +168,8 @@ async function decideOnce(
           approver: identity.name,
           expiresAt: deadline,
           required: requiredApprovers(deps.policy, view),
+          // The executor re-checks RBAC before each write for this exact identity.
+          kubernetesIdentity: identity.kubernetes,
           ...(input.comment === undefined ? {} : { comment: input.comment }),
         }
       : {
