@@ -1,1 +1,2 @@
-export {};
+export { startStack, type Stack } from './stack.ts';
+export { opsloop, type CliResult } from './cli.ts';

@@ -56,9 +56,11 @@ export function formatOperation(op: Projection): string {
         .flatMap((l) => wrap(l, '  ')),
     );
   const plan = op.plan;
-  if (plan?.steps?.length) {
-    out.push('', `plan ${plan.planHash}:`);
-    plan.steps.forEach((step: Projection, i: number) => {
+  const steps: Projection[] = plan?.plan?.steps ?? [];
+  if (steps.length) {
+    const kind = plan.kind === 'rollback' ? 'rollback plan' : 'plan';
+    out.push('', `${kind} ${plan.planHash} (risk ${plan.risk}):`);
+    steps.forEach((step: Projection, i: number) => {
       const t = step.target ?? {};
       out.push(
         `  ${i + 1}. [${step.risk}] ${step.action} ${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`,
@@ -68,10 +70,10 @@ export function formatOperation(op: Projection): string {
         out.push(`      ${clip(`${d.path}: ${json(d.before)} → ${json(d.after)}`, WIDTH - 6)}`);
       }
     });
-    if (plan.rationale) out.push(...wrap(`why: ${plan.rationale}`, '  '));
+    if (plan.plan.rationale) out.push(...wrap(`why: ${plan.plan.rationale}`, '  '));
   }
   const approvals = op.approvals;
-  if (approvals && (approvals.granted?.length || approvals.required)) {
+  if (approvals && (approvals.granted?.length || approvals.required) && plan) {
     const who = (approvals.granted ?? []).map((a: Projection) => a.approver ?? a.name).join(', ');
     out.push(
       '',
@@ -79,7 +81,7 @@ export function formatOperation(op: Projection): string {
     );
   }
   for (const s of op.steps ?? []) {
-    out.push(`  step ${s.stepId ?? s.index}: ${s.status}${s.error ? ` — ${s.error.message}` : ''}`);
+    out.push(`  step ${s.id ?? s.index}: ${s.status}${s.error ? ` — ${s.error.message}` : ''}`);
   }
   const checks: Projection[] = op.verification?.checks ?? [];
   if (checks.length) {
@@ -92,7 +94,11 @@ export function formatOperation(op: Projection): string {
   }
   if (op.rollback)
     out.push('', `rollback proposed: ${op.rollback.reason ?? ''} (${op.rollback.planHash ?? ''})`);
-  if (op.error) out.push('', `failed: ${op.error.message ?? json(op.error)}`);
+  if (op.invalidation)
+    out.push('', `invalidated at step ${op.invalidation.stepIndex + 1}: ${op.invalidation.reason}`);
+  for (const v of op.policyViolations ?? [])
+    out.push(`refused by policy (${v.rule}): ${v.message}`);
+  if (op.failure) out.push('', `failed: ${op.failure.message} [${op.failure.code}]`);
   return out.join('\n');
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 
 export const SERVICES = ['planner', 'executor', 'verifier', 'gateway'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -25,14 +25,38 @@ export const DEMO_TEAMS: Team[] = [
   { name: 'shop', namespaces: ['shop', 'backend', 'catalog'] },
 ];
 
-/** The RBAC manifests of deploy/base (one ServiceAccount per service), loaded into kube-sim too. */
+/**
+ * The RBAC manifests of deploy/base (the opsloop namespace, one ServiceAccount per service,
+ * their cluster-wide rules), loaded into kube-sim too: the embedded default runs with
+ * exactly the rights a real installation has.
+ */
 export function rbacFiles(repoRoot: string): string[] {
   const dir = join(repoRoot, 'deploy', 'base', 'rbac');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => join(dir, f));
+  if (!existsSync(dir)) throw new Error(`${dir} is missing: the services' RBAC comes from deploy/`);
+  return [
+    join(repoRoot, 'deploy', 'base', 'namespace.yaml'),
+    ...readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()
+      .map((f) => join(dir, f)),
+  ];
+}
+
+/**
+ * deploy/managed-namespace: the rights Opsloop's services get inside each namespace it
+ * manages (RBAC cannot say "all but kube-system", so they are granted one by one), as YAML
+ * with the namespace set, as kustomize would.
+ */
+export function managedNamespaceRbac(repoRoot: string, namespaces: string[]): string {
+  const file = join(repoRoot, 'deploy', 'managed-namespace', 'bindings.yaml');
+  const docs = parseAllDocuments(readFileSync(file, 'utf8')).map(
+    (d) => d.toJS() as Record<string, any>,
+  ); // eslint-disable-line @typescript-eslint/no-explicit-any
+  return namespaces
+    .flatMap((namespace) =>
+      docs.map((doc) => stringify({ ...doc, metadata: { ...doc.metadata, namespace } })),
+    )
+    .join('---\n');
 }
 
 /**

@@ -6,6 +6,7 @@ import { dataDir as makeDataDir, kubeconfigOf, type DataDir } from './data-dir.t
 import {
   DEMO_TEAMS,
   SERVICES,
+  managedNamespaceRbac,
   rbacFiles,
   serviceIdentities,
   teamRbacYaml,
@@ -36,6 +37,13 @@ export interface OpsloopOptions {
   /** A real cluster instead of the embedded kube-sim. */
   kubeconfig?: string;
   context?: string;
+  /**
+   * A cluster the caller runs (the scenario sweep's in-process kube-sim): the kubeconfig of
+   * each identity (planner, executor, verifier, gateway, admin).
+   */
+  cluster?: { kubeconfigFor(identity: string): string };
+  /** Who owns which namespace (default: the demo's two teams; one team owning "*" on a real cluster). */
+  teams?: Team[];
   /** The embedded cluster's scenario (default: the demo cluster). */
   scenario?: string;
   /** kube-sim clock speed (default 1). */
@@ -89,14 +97,17 @@ export async function startOpsloop(options: OpsloopOptions = {}): Promise<Runnin
     }
     const natsUrl = options.natsUrl ?? (await embeddedNats(options, dir, say, started));
 
-    const teams: Team[] = options.kubeconfig ? [{ name: 'ops', namespaces: ['*'] }] : DEMO_TEAMS;
+    const teams: Team[] =
+      options.teams ?? (options.kubeconfig ? [{ name: 'ops', namespaces: ['*'] }] : DEMO_TEAMS);
     const users = options.usersFile
       ? { usersFile: options.usersFile, credentialsFile: join(dir.root, 'credentials.json') }
       : await embeddedUsers(teams, dir);
 
-    const kubeconfigs = options.kubeconfig
-      ? realCluster(options.kubeconfig)
-      : await embeddedCluster(options, dir, teams, say, started, processes);
+    const kubeconfigs = options.cluster
+      ? (identity: string) => options.cluster!.kubeconfigFor(identity)
+      : options.kubeconfig
+        ? realCluster(options.kubeconfig)
+        : await embeddedCluster(options, dir, teams, say, started, processes);
 
     const common = (service: ServiceName) => [
       '--nats',
@@ -124,10 +135,13 @@ export async function startOpsloop(options: OpsloopOptions = {}): Promise<Runnin
       processes.set(service, proc);
       return proc;
     };
+    // The services do not depend on each other (they meet only in the stream): start them at once.
+    const launched = await Promise.allSettled(SERVICES.map((service) => launch(service)));
     for (const service of SERVICES) {
-      const proc = await launch(service);
-      started.push({ stop: () => (processes.get(service) ?? proc).stop() });
+      started.push({ stop: () => processes.get(service)?.stop() ?? Promise.resolve() });
     }
+    const failed = launched.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
     const ready = processes.get('gateway')!.logs.find((l) => l.msg === 'ready');
     const gatewayUrl = String(ready?.url ?? `http://127.0.0.1:${gatewayPort}`);
     return {
@@ -193,7 +207,11 @@ async function embeddedCluster(
   const identities = serviceIdentities(rbac);
   writeFileSync(dir.identities, JSON.stringify(identities), { mode: 0o600 });
   const teamRbac = join(dir.kubeconfigs, 'team-rbac.yaml');
-  writeFileSync(teamRbac, teamRbacYaml(teams, kubernetesGroupOfTeam));
+  const namespaces = teams.flatMap((t) => t.namespaces).filter((n) => !n.includes('*'));
+  writeFileSync(
+    teamRbac,
+    `${managedNamespaceRbac(REPO_ROOT, namespaces)}---\n${teamRbacYaml(teams, kubernetesGroupOfTeam)}\n`,
+  );
   say('starting kube-sim (the demo cluster)');
   const sim = await spawnService({
     name: 'kube-sim',
@@ -248,3 +266,15 @@ function gatewayArgs(
     ...(existsSync(web) ? ['--web', web] : []),
   ];
 }
+
+export {
+  DEMO_TEAMS,
+  SERVICES,
+  managedNamespaceRbac,
+  rbacFiles,
+  serviceIdentities,
+  teamRbacYaml,
+  type Team,
+} from './identities.ts';
+export { kubernetesGroupOfTeam } from './users.ts';
+export { LaunchError } from './nats.ts';
