@@ -41,7 +41,8 @@ export async function askAndFix(
       const answer = outcome.payload.answer;
       if (expected === null) {
         // The external set: an answer is right only where nothing needs fixing.
-        const verdict = await env.run.solved();
+        // Nothing was changed, so if the scenario holds (once settled) the answer was right.
+        const verdict = await env.run.waitSolved(30_000);
         expect(verdict.ok, `${name}: answered instead of planning: ${answer}`).toBe(true);
         return events;
       }
