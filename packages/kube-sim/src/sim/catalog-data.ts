@@ -28,6 +28,7 @@ export interface CatalogEntry {
   logs: string[];
   /** What the ENTRYPOINT script itself prints before it execs the server (absent when `command` bypasses it). */
   entrypointLogs?: string[];
+  httpLog?: 'nginx';
   /** busybox ash (busybox, alpine) or Debian's dash (the default): decides shell wording. */
   shell?: 'busybox' | 'dash';
   sizeBytes: number;
@@ -66,6 +67,7 @@ export const CATALOG: CatalogEntry[] = [
     binaries: ['nginx', 'docker-entrypoint.sh', 'curl', ...DEBIAN_BASE],
     alpineBinaries: BUSYBOX_APPLETS,
     servers: ['nginx', 'docker-entrypoint.sh'],
+    httpLog: 'nginx',
     defaultCommand: ['/docker-entrypoint.sh', 'nginx', '-g', 'daemon off;'],
     entrypointLength: 1,
     listen: [

@@ -37,6 +37,7 @@ function fromCatalog(ref: ImageRef, entry: CatalogEntry): ResolvedImage {
     logs: entry.logs,
     entrypointLogs: entry.entrypointLogs ?? [],
     shell: alpine ? 'busybox' : (entry.shell ?? 'dash'),
+    ...(entry.httpLog ? { httpLog: entry.httpLog } : {}),
     exit: undefined,
     sizeBytes: entry.sizeBytes,
   };

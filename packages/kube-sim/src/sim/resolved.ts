@@ -6,6 +6,7 @@
 import type { DependencySpec, ImageBehaviorSpec } from './image-behavior.ts';
 import type { ImageRef } from './image-ref.ts';
 import { BUSYBOX_APPLETS } from './catalog-tags.ts';
+import type { HttpLogStyle } from './http-log.ts';
 
 export interface HttpBehavior {
   /** Exact path → status code. */
@@ -53,6 +54,8 @@ export interface ResolvedImage {
   logs: string[];
   /** Lines the ENTRYPOINT script prints first; absent from the logs when `command` bypasses it. */
   entrypointLogs?: string[];
+  /** How the image's server logs each request it answers (nginx: access and error lines). */
+  httpLog?: HttpLogStyle;
   /** Whose `sh` runs scripts: busybox ash (`sh: x: not found`) or Debian's dash (`sh: 1: x: not found`). */
   shell?: 'busybox' | 'dash';
   exit: { afterSeconds: number; code: number } | undefined;

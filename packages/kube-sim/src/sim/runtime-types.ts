@@ -21,6 +21,10 @@ export type HttpCall = (
   host: string,
   port: number,
   path: string,
+  /** The client's User-Agent (busybox wget: `Wget`, curl: `curl/8.5.0`). */
+  agent?: string,
+  /** Seconds into the calling process's timeline (its script runs ahead of the clock). */
+  atSeconds?: number,
 ) => { status: number; body: string };
 
 /** Cluster DNS as seen from this pod (search path applied by the callee). */

@@ -9,6 +9,8 @@ export interface CommandIo {
   err(line: string): void;
   /** Advance sim time (timeouts). */
   wait(seconds: number): void;
+  /** Seconds since the process started, on its own timeline. */
+  at?(): number;
   stdin: string[] | undefined;
 }
 
@@ -89,7 +91,10 @@ export function wget(args: string[], io: CommandIo, env: SimEnvironment): number
   }
   if (!quiet)
     io.err(`Connecting to ${target.host} (${reach.address ?? target.host}:${target.port})`);
-  const response = env.http?.(target.host, target.port, target.path) ?? { status: 200, body: '' };
+  const response = env.http?.(target.host, target.port, target.path, 'Wget', io.at?.()) ?? {
+    status: 200,
+    body: '',
+  };
   if (response.status >= 400) {
     io.err(
       `wget: server returned error: HTTP/1.1 ${response.status} ${statusText(response.status)}`,
@@ -159,7 +164,10 @@ export function curl(args: string[], io: CommandIo, env: SimEnvironment): number
     );
     return 7;
   }
-  const response = env.http?.(target.host, target.port, target.path) ?? { status: 200, body: '' };
+  const response = env.http?.(target.host, target.port, target.path, 'curl/8.5.0', io.at?.()) ?? {
+    status: 200,
+    body: '',
+  };
   if (fail && response.status >= 400) {
     if (!silent) io.err(`curl: (22) The requested URL returned error: ${response.status}`);
     return 22;

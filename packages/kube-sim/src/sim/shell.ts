@@ -260,7 +260,13 @@ class ShellRun {
       } else stderr = sink;
     }
     if (argv.length === 0) return 0;
-    const io: CommandIo = { out: stdout, err: stderr, wait: (s) => this.wait(s), stdin };
+    const io: CommandIo = {
+      out: stdout,
+      err: stderr,
+      wait: (s) => this.wait(s),
+      at: () => this.time,
+      stdin,
+    };
     return this.exec(argv, io, piped && command.redirects.every((r) => r.fd !== 1));
   }
 

@@ -107,7 +107,7 @@ describe('the pod network', () => {
       ['apply', '-f', '-'],
       `apiVersion: v1
 kind: Pod
-metadata: {name: duo}
+metadata: {name: duo, labels: {app: duo}}
 spec:
   containers:
     - {name: web, image: nginx:1.27}
@@ -141,5 +141,46 @@ spec:
     const hosts = await kubectl.ok(['exec', 'duo', '-c', 'side', '--', 'cat', '/etc/hosts']);
     expect(hosts).toContain('127.0.0.1\tlocalhost\n');
     expect(hosts).toContain(`${ip}\tduo\n`);
+  });
+
+  it('nginx logs an access line per request and an error line per 404, with timestamps', async () => {
+    await kubectl.ok(['run', 'client', '--image=busybox:1.36', '--command', '--', 'sleep', '3600']);
+    await until(
+      async () =>
+        (await kubectl.ok(['get', 'pod', 'client', '-o', 'jsonpath={.status.phase}'])) ===
+        'Running',
+      30_000,
+      'client running',
+    );
+    const ip = await kubectl.ok(['get', 'pod', 'duo', '-o', 'jsonpath={.status.podIP}']);
+    const clientIp = await kubectl.ok(['get', 'pod', 'client', '-o', 'jsonpath={.status.podIP}']);
+    await kubectl.ok(['exec', 'client', '--', 'wget', '-qO-', `http://${ip}/`]);
+    await kubectl.run(['exec', 'client', '--', 'wget', '-qO-', `http://${ip}/missing.html`]);
+    await kubectl.ok(['expose', 'pod', 'duo', '--port=80', '--name=duo-web']);
+    await kubectl.ok([
+      'get',
+      '--raw',
+      '/api/v1/namespaces/default/services/duo-web:80/proxy/index.html',
+    ]);
+    const logs = await kubectl.ok(['logs', 'duo', '-c', 'web']);
+    const stamp = String.raw`\[\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} \+0000\]`;
+    expect(logs).toMatch(
+      new RegExp(`^127\\.0\\.0\\.1 - - ${stamp} "GET / HTTP/1\\.1" 200 \\d+ "-" "Wget" "-"$`, 'm'),
+    );
+    expect(logs).toMatch(
+      new RegExp(
+        `^${clientIp.replace(/\./g, '\\.')} - - ${stamp} "GET / HTTP/1\\.1" 200 \\d+ "-" "Wget" "-"$`,
+        'm',
+      ),
+    );
+    expect(logs).toMatch(
+      new RegExp(
+        String.raw`^\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2} \[error\] 29#29: \*1 open\(\) "/usr/share/nginx/html/missing\.html" failed \(2: No such file or directory\), client: ` +
+          clientIp.replace(/\./g, '\\.'),
+        'm',
+      ),
+    );
+    expect(logs).toMatch(/"GET \/missing\.html HTTP\/1\.1" 404 \d+ "-" "Wget" "-"$/m);
+    expect(logs).toMatch(/"GET \/index\.html HTTP\/1\.1" 200 \d+ "-" "kubectl\//m);
   });
 });

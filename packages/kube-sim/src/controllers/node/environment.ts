@@ -9,13 +9,18 @@ import type { ConfigLookup } from './kubelet/config-refs.ts';
 import { DNS_SERVICE_IP, Network } from './network/network.ts';
 import type { ContainerSpec, PodObject } from './pod-model.ts';
 import type { SimClock } from '../../clock/clock.ts';
+import type { ServedRequest } from '../../sim/http-log.ts';
 import { mountFor, mountsOf, type VolumeStore } from './volumes.ts';
 
 /** The node's volume store and clock, and which container instance this environment is for. */
+const LOCAL = new Set(['127.0.0.1', '::1']);
+
 export interface VolumeAccess {
   store: VolumeStore;
   clock: SimClock;
   instance: string | undefined;
+  /** Tells the server that answered (it logs the request, as nginx does). */
+  served?: (pod: PodObject, port: number, request: ServedRequest, atSeconds?: number) => void;
 }
 
 export function containerEnvironment(
@@ -78,10 +83,25 @@ export function containerEnvironment(
             ...(result.address ? { address: result.address } : {}),
           };
     },
-    http: (host, port, path) => {
+    http: (host, port, path, agent = 'Wget', atSeconds = 0) => {
       const result = network.canReach(source, host, port);
       if (!result.ok) return { status: 502, body: '' };
-      return Network.answer(result.listener.http, path) ?? { status: 200, body: '' };
+      const answer = Network.answer(result.listener.http, path) ?? { status: 200, body: '' };
+      volumes?.served?.(
+        result.pod,
+        result.port,
+        {
+          client: LOCAL.has(result.address) ? '127.0.0.1' : String(pod.status?.['podIP'] ?? ''),
+          host,
+          method: 'GET',
+          path,
+          status: answer.status,
+          bytes: Buffer.byteLength(answer.body),
+          agent,
+        },
+        atSeconds,
+      );
+      return answer;
     },
     dns: (name) => {
       const resolved = network.resolve(source, name);

@@ -11,6 +11,7 @@ import type { ImageBehavior } from '../../sim/image-behavior.ts';
 import { ensureClusterDns } from './dns.ts';
 import { containerEnvironment } from './environment.ts';
 import { VolumeStore } from './volumes.ts';
+import type { ServedRequest } from '../../sim/http-log.ts';
 import {
   attachToContainer,
   execInContainer,
@@ -127,12 +128,28 @@ export function startNodeControllers(
     pvc: (ns: string, name: string) => api.get(core('PersistentVolumeClaim'), ns, name),
   };
   const volumes = new VolumeStore();
+  /** The container listening on pod:port answered a request: its server logs it. */
+  // A request made by a container's command happens `atSeconds` into its timeline.
+  const served = (pod: PodObject, port: number, request: ServedRequest, atSeconds = 0): void => {
+    const serve = () => {
+      const worker = ref.kubelets?.worker(pod.metadata.namespace ?? '', pod.metadata.name ?? '');
+      if (!worker || worker.pod.metadata.uid !== pod.metadata.uid) return;
+      worker.main.find((slot) => slot.listening(port))?.served(request);
+    };
+    if (atSeconds > 0) clock.after(atSeconds * 1000, serve);
+    else serve();
+  };
   const k = new Kubelets(api, clock, {
     resolve: (image) => resolveImage(image, options.imageBehaviors?.() ?? []),
     planner: simPlanner,
     runCommand: simCommandRunner,
     environment: (pod, container, instance) =>
-      containerEnvironment(network, lookup, pod, container, { store: volumes, clock, instance }),
+      containerEnvironment(network, lookup, pod, container, {
+        store: volumes,
+        clock,
+        instance,
+        served,
+      }),
     containerEnded: (instance) => volumes.dropAfter(instance, clock.now()),
     podGone: (uid) => {
       volumes.drop(`emptyDir/${uid}/`);
@@ -151,7 +168,8 @@ export function startNodeControllers(
     logs: (ns, pod, container, opts) => logLines(k, clock, ns, pod, container, opts),
     followLogs: (ns, pod, container, opts, onLine, onEnd) =>
       followLogLines(k, ns, pod, container, opts, onLine, onEnd),
-    proxy: (ns, service, port, request) => proxyToService(api, network, ns, service, port, request),
+    proxy: (ns, service, port, request) =>
+      proxyToService(api, network, ns, service, port, request, served),
   };
   const podUsage = (ns: string, pod: string): PodUsage | undefined => {
     const worker = k.worker(ns, pod);

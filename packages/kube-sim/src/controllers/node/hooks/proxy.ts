@@ -11,6 +11,8 @@ import { ApiError, notFound } from '../../../api/errors.ts';
 import type { ClusterApi, ProxyRequest, ProxyResponse } from '../../../api/types.ts';
 import { RESOURCES } from '../../../resources.ts';
 import { Network, type ServicePort } from '../network/network.ts';
+import type { PodObject } from '../pod-model.ts';
+import type { ServedRequest } from '../../../sim/http-log.ts';
 
 const SERVICE = RESOURCES.find((r) => r.group === '' && r.kind === 'Service')!;
 export const API_SERVER_SOURCE_IP = '172.18.0.1';
@@ -26,6 +28,7 @@ export async function proxyToService(
   name: string,
   port: string,
   request: ProxyRequest,
+  served?: (pod: PodObject, port: number, request: ServedRequest) => void,
 ): Promise<ProxyResponse> {
   const service = api.get(SERVICE, namespace, name);
   if (!service) throw notFound(SERVICE, name);
@@ -51,6 +54,15 @@ export async function proxyToService(
       failure ||= 'error trying to reach service: EOF';
       continue;
     }
+    served?.(pod, target, {
+      client: API_SERVER_SOURCE_IP,
+      host: `${ip}:${target}`,
+      method: request.method,
+      path: request.path + (request.query ? `?${request.query}` : ''),
+      status: answer.status,
+      bytes: Buffer.byteLength(answer.body),
+      agent: request.headers['user-agent'] ?? '-',
+    });
     return {
       status: answer.status,
       headers: { 'content-type': 'text/plain; charset=utf-8' },

@@ -4,6 +4,7 @@
  * starts (after init containers) and whether an exit restarts it.
  */
 import { createHash } from 'node:crypto';
+import { requestLogLines, type ServedRequest } from '../../../sim/http-log.ts';
 import type { SimClock } from '../../../clock/clock.ts';
 import { kubeletMessages, pullErrorDetail, pullFailedMessage } from '../../../sim/messages.ts';
 import type { ResolvedImage } from '../../../sim/resolved.ts';
@@ -220,6 +221,14 @@ export class ContainerSlot {
     }
     this.deps.started(this);
     this.deps.changed();
+  }
+
+  /** The process answered a request on one of its ports: its server logs it, as the image would. */
+  served(request: ServedRequest): void {
+    const style = this.image?.httpLog;
+    if (!style || !this.running) return;
+    const now = this.deps.clock.now();
+    for (const line of requestLogLines(style, request, now)) this.current.append(now, line);
   }
 
   /** Which of the plan's ports accept connections now. */

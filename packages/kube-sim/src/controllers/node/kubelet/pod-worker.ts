@@ -172,7 +172,12 @@ export class PodWorker {
     const probes = new ProbeSet({
       clock: this.deps.clock,
       origin: this.startMs,
-      target: { podIP: this.podIP, slot, exec: (cmd) => this.exec(slot, cmd, '') },
+      target: {
+        podIP: this.podIP,
+        hostIP: this.deps.hostIP,
+        slot,
+        exec: (cmd) => this.exec(slot, cmd, ''),
+      },
       event: (type, reason, message) => this.event(type, reason, message),
       changed: () => this.changed(),
       kill: (kind) => {

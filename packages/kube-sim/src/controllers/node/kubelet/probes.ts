@@ -4,7 +4,7 @@
  * statuscode: 404", "dial tcp 10.244.1.5:8081: connect: connection refused").
  */
 import type { SimClock } from '../../../clock/clock.ts';
-import { statusFor } from '../../../sim/resolved.ts';
+import { bodyFor, statusFor } from '../../../sim/resolved.ts';
 import type { Probe } from '../pod-model.ts';
 import type { ContainerSlot } from './container.ts';
 import type { ExecResult } from './process.ts';
@@ -16,6 +16,8 @@ export interface ProbeResult {
 
 export interface ProbeTarget {
   podIP: string;
+  /** The node's IP: the kubelet probes from there. */
+  hostIP?: string;
   slot: ContainerSlot;
   exec(command: string[]): ExecResult;
 }
@@ -42,6 +44,15 @@ export function runProbe(probe: Probe, target: ProbeTarget): ProbeResult {
       };
     if (!listener.http) return { ok: false, message: `Get "${url}": EOF` };
     const status = statusFor(listener.http, path);
+    slot.served({
+      client: target.hostIP ?? podIP,
+      host: `${podIP}:${port}`,
+      method: 'GET',
+      path,
+      status,
+      bytes: Buffer.byteLength(bodyFor(listener.http, status)),
+      agent: 'kube-probe/1.31',
+    });
     if (status >= 200 && status < 400) return { ok: true, message: '' };
     return { ok: false, message: `HTTP probe failed with statuscode: ${status}` };
   }
