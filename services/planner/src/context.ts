@@ -43,10 +43,15 @@ export class Budget {
   private readonly start;
   private readonly cluster: Cluster;
   private readonly limits: PlannerLimits;
-  constructor(cluster: Cluster, limits: PlannerLimits) {
+  /** `spentBefore`: what earlier reads of the same request cost (the bound is per request). */
+  constructor(cluster: Cluster, limits: PlannerLimits, spentBefore = { calls: 0, bytes: 0 }) {
     this.cluster = cluster;
     this.limits = limits;
-    this.start = cluster.stats();
+    const now = cluster.stats();
+    this.start = {
+      requests: now.requests - spentBefore.calls,
+      bytesRead: now.bytesRead - spentBefore.bytes,
+    };
   }
   spent() {
     const now = this.cluster.stats();

@@ -19,3 +19,5 @@ export { gatherContext, contextSummary, type Context, type OperationInput } from
 export { scopeFindings, injectionFindings, addressesAgent } from './diagnosis.ts';
 export { errorGroups, logErrorsAnswer, logsAnswer, type PodLog } from './logs.ts';
 export type { OpsLog } from './ops-log.ts';
+export { readToolRunner, READ_TOOL_ERRORS, type ReadToolRunner } from './read-tools.ts';
+export { Budget } from './context.ts';

@@ -16,7 +16,8 @@ import {
 } from '@opsloop/kube-tools';
 import type { Cluster } from '@opsloop/kube-tools';
 import type { PlannerLimits } from './config.ts';
-import { contextSummary, gatherContext, type OperationInput } from './context.ts';
+import { Budget, contextSummary, gatherContext, type OperationInput } from './context.ts';
+import { readToolRunner } from './read-tools.ts';
 import { diagnosisPayload, injectionFindings, scopeFindings } from './diagnosis.ts';
 import { parseRequest } from './intent.ts';
 import { checkLimits, checkTargets, type TargetRef } from './policy.ts';
@@ -104,6 +105,11 @@ export async function decideOutcome(
         findings: [...findings, ...flagged],
         allFindings,
         cluster,
+        readTool: readToolRunner(
+          cluster,
+          new Budget(cluster, limits, { calls: context.apiCalls, bytes: context.bytesRead }),
+          context.namespace ? [context.namespace] : [],
+        ),
         limits,
       }),
   );

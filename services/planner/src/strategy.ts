@@ -2,6 +2,7 @@ import type { Cluster, Finding } from '@opsloop/kube-tools';
 import type { PlannerLimits } from './config.ts';
 import type { Context, OperationInput } from './context.ts';
 import type { ParsedRequest } from './intent.ts';
+import type { ReadToolRunner } from './read-tools.ts';
 
 /**
  * The seam between the event flow and whatever decides what to do. The flow gathers
@@ -27,6 +28,8 @@ export interface PlanningInput {
   allFindings: Finding[];
   /** Read-only access for strategies that need more than the context (models' read tools). */
   cluster: Cluster;
+  /** kube-tools' read tools by name: validated, bounded by the request's budget, spanned. */
+  readTool: ReadToolRunner;
   limits: PlannerLimits;
 }
 
