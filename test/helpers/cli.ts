@@ -38,7 +38,9 @@ export function opsloop(
           try {
             return JSON.parse(stdout) as T;
           } catch {
-            throw new Error(`opsloop ${args.join(' ')} printed no JSON (exit ${code}):\n${stdout}\n${stderr}`);
+            throw new Error(
+              `opsloop ${args.join(' ')} printed no JSON (exit ${code}):\n${stdout}\n${stderr}`,
+            );
           }
         },
       });

@@ -28,15 +28,24 @@ export async function startOtlpReceiver(): Promise<{
         const data = JSON.parse(body) as {
           resourceSpans?: {
             resource?: { attributes?: { key: string; value: { stringValue?: string } }[] };
-            scopeSpans?: { spans?: { name: string; traceId: string; spanId: string; parentSpanId?: string }[] }[];
+            scopeSpans?: {
+              spans?: { name: string; traceId: string; spanId: string; parentSpanId?: string }[];
+            }[];
           }[];
         };
         for (const rs of data.resourceSpans ?? []) {
           const service =
-            rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
+            rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ??
+            '?';
           for (const ss of rs.scopeSpans ?? []) {
             for (const s of ss.spans ?? []) {
-              spans.push({ service, name: s.name, traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId ?? '' });
+              spans.push({
+                service,
+                name: s.name,
+                traceId: s.traceId,
+                spanId: s.spanId,
+                parentSpanId: s.parentSpanId ?? '',
+              });
             }
           }
         }

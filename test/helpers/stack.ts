@@ -15,9 +15,19 @@ export interface Stack extends RunningOpsloop {
   /** A user of `team` with `role` (the n-th one when several). */
   user(team: string, role: string, n?: number): Credential;
   /** Calls the gateway's API as `user`. */
-  api<T = Record<string, unknown>>(user: Credential, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  api<T = Record<string, unknown>>(
+    user: Credential,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
   /** Polls the operation's projection until `done` holds. */
-  waitFor(user: Credential, id: string, done: (op: Record<string, any>) => boolean, timeoutMs?: number): Promise<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  waitFor(
+    user: Credential,
+    id: string,
+    done: (op: Record<string, any>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** CLI flags for `user` against this stack. */
   as(user: Credential): string[];
 }
@@ -41,7 +51,8 @@ export async function startStack(options: OpsloopOptions = {}): Promise<Stack> {
     users,
     user(team, role, n = 0) {
       const found = users.filter((u) => u.teams.includes(team) && u.roles.includes(role))[n];
-      if (!found) throw new Error(`no ${role} #${n} in team ${team}: ${users.map((u) => u.name).join(', ')}`);
+      if (!found)
+        throw new Error(`no ${role} #${n} in team ${team}: ${users.map((u) => u.name).join(', ')}`);
       return found;
     },
     async api(user, method, path, body) {
@@ -68,7 +79,9 @@ export async function startStack(options: OpsloopOptions = {}): Promise<Stack> {
         }
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
-      throw new Error(`operation ${id} did not get there in ${timeoutMs} ms; last: ${JSON.stringify(last, null, 1)?.slice(0, 3000)}`);
+      throw new Error(
+        `operation ${id} did not get there in ${timeoutMs} ms; last: ${JSON.stringify(last, null, 1)?.slice(0, 3000)}`,
+      );
     },
     as: (user) => ['--server', running.gatewayUrl, '--token', user.token],
     async stop() {

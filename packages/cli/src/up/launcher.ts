@@ -53,7 +53,9 @@ export interface OpsloopOptions {
   llm?: LlmOptions;
   /** Built console to serve (default web/dist when it exists). */
   webDir?: string;
-  /** Extra environment for every service (test hooks). */
+  /** Extra arguments per service (test hooks such as the executor's pause after a write). */
+  serviceArgs?: Partial<Record<ServiceName, string[]>>;
+  /** Extra environment per service. */
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   progress?: (line: string) => void;
 }
@@ -67,8 +69,10 @@ export interface RunningOpsloop {
   adminKubeconfig: string;
   dataDir: DataDir;
   processes: Map<string, ServiceProcess>;
-  /** SIGKILL a service and start it again (crash tests). */
-  restart(name: ServiceName, how?: 'kill' | 'stop'): Promise<ServiceProcess>;
+  /** kube-sim's audit log of every mutating request (JSON lines), when the cluster is embedded. */
+  auditLog: string | null;
+  /** SIGKILL (or stop) a service and start it again, optionally with other extra arguments. */
+  restart(name: ServiceName, how?: 'kill' | 'stop', args?: string[]): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
 
@@ -89,8 +93,10 @@ export async function startOpsloop(options: OpsloopOptions = {}): Promise<Runnin
     for (const item of started.splice(0).reverse()) await item.stop().catch(() => undefined);
   };
   try {
-    const gatewayPort = options.gatewayPort ?? 8080;
-    if (gatewayPort !== 0 && !(await portIsFree(gatewayPort))) {
+    // A concrete port even when 0 was asked for, so a restarted gateway comes back on it.
+    const gatewayPort =
+      options.gatewayPort === 0 ? await freePort() : (options.gatewayPort ?? 8080);
+    if (!(await portIsFree(gatewayPort))) {
       throw new LaunchError(
         `port ${gatewayPort} is taken: stop what uses it or pass --port to pick another`,
       );
@@ -122,12 +128,12 @@ export async function startOpsloop(options: OpsloopOptions = {}): Promise<Runnin
       verifier: [],
       gateway: gatewayArgs(options, users.usersFile, dir, gatewayPort),
     };
-    const launch = async (service: ServiceName) => {
+    const launch = async (service: ServiceName, args = options.serviceArgs?.[service] ?? []) => {
       say(`starting ${service}`);
       const proc = await spawnService({
         name: service,
         entry: entry(service),
-        args: [...common(service), ...extra[service]],
+        args: [...common(service), ...extra[service], ...args],
         env: { OPSLOOP_LOG_LEVEL: 'info', ...options.serviceEnv?.[service] },
         logFile: join(dir.logs, `${service}.log`),
         readyTimeoutMs: 60_000,
@@ -150,12 +156,13 @@ export async function startOpsloop(options: OpsloopOptions = {}): Promise<Runnin
       usersPath: users.usersFile,
       natsUrl,
       adminKubeconfig: kubeconfigs('admin'),
+      auditLog: options.cluster || options.kubeconfig ? null : join(dir.logs, 'kube-audit.jsonl'),
       dataDir: dir,
       processes,
-      async restart(service, how = 'kill') {
+      async restart(service, how = 'kill', args = []) {
         const old = processes.get(service);
         if (old) await (how === 'kill' ? old.kill() : old.stop());
-        return launch(service);
+        return launch(service, args);
       },
       stop: stopAll,
     };
@@ -227,6 +234,8 @@ async function embeddedCluster(
       dir.kubeconfigs,
       '--speed',
       String(options.speed ?? 1),
+      '--audit-log',
+      join(dir.logs, 'kube-audit.jsonl'),
       ...rbac.flatMap((file) => ['--rbac', file]),
       '--rbac',
       teamRbac,

@@ -23,6 +23,7 @@ const { values } = parseArgs({
     rbac: { type: 'string', multiple: true, default: [] },
     'kubeconfig-dir': { type: 'string' },
     speed: { type: 'string', default: '1' },
+    'audit-log': { type: 'string' },
   },
   strict: true,
 });
@@ -41,6 +42,7 @@ try {
     speed: Number(values.speed),
     users: identities.map(({ token, username, groups }) => ({ token, username, groups })),
     ...(values.state ? { statePath: values.state } : {}),
+    ...(values['audit-log'] ? { auditLogPath: values['audit-log'] } : {}),
     ...(values.scenario ? { scenario: values.scenario } : {}),
   });
   // RBAC is applied on every start (it may have changed); objects already there are kept.
