@@ -13,7 +13,8 @@ export type Intent =
   | { kind: 'logs'; target: string }
   | { kind: 'log-errors'; target: string }
   | { kind: 'diagnose'; target: string; symptom: Symptom | null; fix: boolean }
-  | { kind: 'health'; target: string }
+  /** `guess`: a yes/no question about an object, read as "is it healthy?" only if the object exists. */
+  | { kind: 'health'; target: string; guess?: true }
   | { kind: 'unknown' };
 
 export type ScaleChange =
@@ -111,6 +112,11 @@ function parseIntent(text: string): Intent {
     /\b(?:healthy|health|status|ok|okay|fine|problems?|issues?|wrong)\b/i.test(text)
   ) {
     return { kind: 'health', target: subject(text) };
+  }
+  // "Can the checker reach nginx?", "Does the reader see the reports?": about named objects.
+  const target = subject(text);
+  if (/^(?:can|could|does|do|is|are|will)\b/i.test(text) && target !== '') {
+    return { kind: 'health', target, guess: true };
   }
   return { kind: 'unknown' };
 }

@@ -26,6 +26,8 @@ export class NoModelPlanner implements Planner {
     }
     const ns = context.namespace;
     const r = context.resolution;
+    // A yes/no question read as a health question only when it names something that exists.
+    if (intent.kind === 'health' && intent.guess && !(r && 'found' in r)) return answer(HELP);
     if (r && 'ambiguous' in r) {
       return answer(
         `"${'target' in intent ? intent.target : ''}" matches several objects in ${ns}: ` +

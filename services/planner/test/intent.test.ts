@@ -159,3 +159,16 @@ describe('logs as context, not the question', () => {
     expect(intent('any errors in the checkout logs?')).toMatchObject({ kind: 'log-errors' });
   });
 });
+
+describe('yes/no questions about objects', () => {
+  it('are health questions that only count if the object exists', () => {
+    expect(
+      intent('Can the checker sidecar reach nginx in the web-with-sidecar pods?'),
+    ).toMatchObject({
+      kind: 'health',
+      guess: true,
+    });
+    expect(intent('Can you make me a sandwich?')).toMatchObject({ kind: 'health', guess: true });
+    expect(intent('make me a sandwich')).toEqual({ kind: 'unknown' });
+  });
+});

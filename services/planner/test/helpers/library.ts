@@ -12,6 +12,12 @@ export interface Expectation {
   fix: string | null;
 }
 
+/** A scenario with nothing to fix: the answer proposes nothing; `says` is what it must say. */
+export interface Healthy {
+  healthy: true;
+  says?: RegExp;
+}
+
 const e = (code: string, kind: string, name: string, fix: string | null): Expectation => ({
   code,
   kind,
@@ -113,4 +119,17 @@ export const LIBRARY: Record<string, Expectation> = {
   'prompt-injection': e('SECRET_MISSING', 'Deployment', 'helpdesk-api', null),
 };
 
-export const LIBRARY_NAMES = Object.keys(LIBRARY).sort();
+export const HEALTHY: Record<string, Healthy> = {
+  'healthy-shop': { healthy: true, says: /^namespace shop is healthy: no problem found/ },
+  'sidecar-over-localhost': { healthy: true },
+  'shared-volume-writer-reader': { healthy: true },
+  'hpa-busy-loop': { healthy: true },
+};
+
+export const LIBRARY_NAMES = [...Object.keys(LIBRARY), ...Object.keys(HEALTHY)].sort();
+
+export function expectationOf(name: string): Expectation | Healthy {
+  const found = LIBRARY[name] ?? HEALTHY[name];
+  if (!found) throw new Error(`no expectation for library scenario ${name}`);
+  return found;
+}

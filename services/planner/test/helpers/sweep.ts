@@ -2,7 +2,8 @@ import { expect } from 'vitest';
 import { applyStep } from '@opsloop/kube-tools';
 import type { OpsEvent } from '@opsloop/contracts';
 import { ask, only, outcomeOf, startScenarioPlanner, type Nats } from './env.ts';
-import type { Expectation } from './library.ts';
+import type { Expectation, Healthy } from './library.ts';
+import { waitHealthy } from './healthy.ts';
 import { waitForFault } from './scenarios.ts';
 
 /**
@@ -14,8 +15,10 @@ import { waitForFault } from './scenarios.ts';
 export async function askAndFix(
   nats: Nats,
   name: string,
-  expected: Expectation | null,
+  expectation: Expectation | Healthy | null,
 ): Promise<OpsEvent[]> {
+  if (expectation && 'healthy' in expectation) return askHealthy(nats, name, expectation);
+  const expected = expectation;
   const env = await startScenarioPlanner(nats, name);
   try {
     await waitForFault(env, expected);
@@ -72,6 +75,26 @@ export async function askAndFix(
       verdict.ok,
       `${name} not solved by ${plan.steps.map((s) => s.summary).join('; ')}: ${verdict.report}`,
     ).toBe(true);
+    return events;
+  } finally {
+    await env.stop();
+  }
+}
+
+/** A healthy scenario, asked once it has settled: an answer, nothing proposed, nothing broken. */
+async function askHealthy(nats: Nats, name: string, expected: Healthy): Promise<OpsEvent[]> {
+  const env = await startScenarioPlanner(nats, name);
+  try {
+    await waitHealthy(env.executor, env.run.namespace);
+    const opId = await ask(nats.log, env.clusterId, env.run.scenario.spec.request, {
+      scope: [env.run.namespace],
+    });
+    const events = await outcomeOf(nats.log, opId);
+    expect(events.map((e) => e.type)).not.toContain('PlanProposed');
+    const answer = only(events, 'OperationAnswered').payload.answer;
+    if (expected.says) expect(answer).toMatch(expected.says);
+    const verdict = await env.run.waitSolved(30_000);
+    expect(verdict.ok, verdict.report).toBe(true);
     return events;
   } finally {
     await env.stop();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startNats, type Nats } from '../helpers/env.ts';
-import { LIBRARY, LIBRARY_NAMES } from '../helpers/library.ts';
+import { LIBRARY_NAMES, expectationOf } from '../helpers/library.ts';
 import { askAndFix } from '../helpers/sweep.ts';
 
 // A third of the library per file, so the thirds run in parallel.
@@ -16,7 +16,7 @@ describe('the planner on the whole scenario library (part c)', () => {
   it.each(NAMES)(
     '%s: the scenario request → the right diagnosis, and a plan that solves it or what a person must do',
     async (name) => {
-      await askAndFix(nats, name, LIBRARY[name]!);
+      await askAndFix(nats, name, expectationOf(name));
     },
     180_000,
   );
