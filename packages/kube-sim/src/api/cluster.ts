@@ -245,7 +245,7 @@ export class Cluster implements ClusterApi {
         specPart(next) === specPart(old)
           ? (old.metadata.generation ?? 1)
           : (old.metadata.generation ?? 1) + 1;
-    else delete meta.generation;
+    else if (meta.generation !== undefined) delete meta.generation;
     if (options.fieldManager && !options.managedDone)
       recordUpdate(old, next, options.fieldManager, options.subresource, nowTimestamp(this.now()));
     const { managedFields: _a, ...nextMeta } = meta;
