@@ -13,6 +13,13 @@ import { COMPONENT, controllerUser, R } from './kinds.ts';
 import { at, keyOf, splitKey, writeStatus } from './objects.ts';
 import { milliOf } from '../../quantity.ts';
 import type { Reconciler } from './runtime.ts';
+import {
+  dropFinalizer,
+  protect,
+  PV_PROTECTION,
+  PVC_PROTECTION,
+  releaseClaim,
+} from './storage-protection.ts';
 
 const USER = controllerUser('persistent-volume-binder');
 const DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
@@ -24,15 +31,6 @@ export function defaultStorageClass(api: ClusterApi): KObject | undefined {
     .sort((a, b) =>
       (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''),
     )[0];
-}
-
-/** StorageObjectInUseProtection: claims and volumes are not removed while in use. */
-export const PVC_PROTECTION = 'kubernetes.io/pvc-protection';
-export const PV_PROTECTION = 'kubernetes.io/pv-protection';
-
-function protect(object: KObject, finalizer: string): void {
-  const finalizers = object.metadata.finalizers ?? [];
-  if (!finalizers.includes(finalizer)) object.metadata.finalizers = [...finalizers, finalizer];
 }
 
 export function storageAdmission(api: ClusterApi): AdmissionPlugin {
@@ -296,43 +294,6 @@ export function storageController(api: ClusterApi, clock: SimClock): Reconciler 
     ],
     reconcile,
   };
-}
-
-function dropFinalizer(
-  api: ClusterApi,
-  resource: typeof R.pvs,
-  object: KObject,
-  finalizer: string,
-): void {
-  const finalizers = object.metadata.finalizers ?? [];
-  if (!finalizers.includes(finalizer)) return;
-  api.update(
-    resource,
-    {
-      ...object,
-      metadata: { ...object.metadata, finalizers: finalizers.filter((f) => f !== finalizer) },
-    },
-    { user: controllerUser('pvc-protection-controller') },
-  );
-}
-
-/**
- * The pvc-protection controller: a deleted claim goes once no scheduled, unfinished pod
- * mounts it (an unscheduled pod does not hold it, as in Kubernetes).
- */
-function releaseClaim(api: ClusterApi, pvc: KObject): void {
-  const name = pvc.metadata.name!;
-  const inUse = api
-    .list(R.pods, pvc.metadata.namespace)
-    .some(
-      (p) =>
-        at<string>(p, 'spec', 'nodeName') !== undefined &&
-        !['Succeeded', 'Failed'].includes(at<string>(p, 'status', 'phase') ?? '') &&
-        (at<{ persistentVolumeClaim?: { claimName: string } }[]>(p, 'spec', 'volumes') ?? []).some(
-          (v) => v.persistentVolumeClaim?.claimName === name,
-        ),
-    );
-  if (!inUse) dropFinalizer(api, R.pvcs, pvc, PVC_PROTECTION);
 }
 
 /** A volume whose claim is gone is released; with reclaimPolicy Delete it is deleted. */

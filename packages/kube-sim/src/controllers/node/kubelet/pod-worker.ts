@@ -11,7 +11,8 @@ import { pullSucceeds } from '../../../sim/catalog.ts';
 import type { ResolvedImage } from '../../../sim/resolved.ts';
 import type { SimEnvironment } from '../../../sim/runtime-types.ts';
 import type { ContainerSpec, PodObject } from '../pod-model.ts';
-import { cpuMillis, parseQuantity } from '../../../quantity.ts';
+import { parseQuantity } from '../../../quantity.ts';
+import { containerUsage } from './usage.ts';
 import { missingVolume, resolveEnv, type ConfigLookup } from './config-refs.ts';
 import { ContainerSlot } from './container.ts';
 import { buildPodStatus, type Terminated } from './pod-status.ts';
@@ -375,18 +376,7 @@ export class PodWorker {
     const now = this.deps.clock.now();
     const containers = this.main
       .filter((s) => s.running && s.plan)
-      .map((s) => {
-        const up = (now - s.startedAtMs) / 1000;
-        const step = (s.plan!.usageSteps ?? []).filter((u) => u.atSeconds <= up).at(-1);
-        // CFS quota: a container never uses more cpu than its limit.
-        const cpuLimit = s.spec.resources?.limits?.['cpu'];
-        const cpu = s.plan!.usage.cpuMilli + (step?.cpuMilli ?? 0);
-        return {
-          name: s.spec.name,
-          cpuMilli: cpuLimit === undefined ? cpu : Math.min(cpu, cpuMillis(cpuLimit)),
-          memoryBytes: s.plan!.usage.memoryBytes + (step?.memoryBytes ?? 0),
-        };
-      });
+      .map((s) => ({ name: s.spec.name, ...containerUsage(s, now) }));
     return {
       cpuMilli: containers.reduce((a, c) => a + c.cpuMilli, 0),
       memoryBytes: containers.reduce((a, c) => a + c.memoryBytes, 0),
