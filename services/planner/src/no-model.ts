@@ -1,5 +1,5 @@
 import { SEVERITY_RANK } from '@opsloop/contracts';
-import type { Finding, Snapshot } from '@opsloop/kube-tools';
+import { getAction, type Finding, type Snapshot } from '@opsloop/kube-tools';
 import { HELP, diagnosisAnswer, healthAnswer } from './answers.ts';
 import type { Intent, ScaleChange } from './intent.ts';
 import { logErrorsAnswer, logsAnswer } from './logs.ts';
@@ -99,7 +99,11 @@ function fromFindings(
     // Only fixes inside the request's namespace: cluster data cannot widen the scope.
     const fix = f.remediations.find((rem) => rem.args.namespace === namespace);
     if (!fix) continue;
-    const objectKey = `${String(fix.args.kind ?? f.object.kind)}/${String(fix.args.name ?? f.object.name)}/${fix.action}`;
+    // One step per object: every step is guarded by the object's planned desired state
+    // (its generation), so a second step on an object the first one changed could never apply.
+    // The rest is named in the rationale; asking again after this plan plans it.
+    const target = getAction(fix.action).target(fix.args as never);
+    const objectKey = `${target.kind}/${target.namespace ?? ''}/${target.name}`;
     if (touched.has(objectKey)) continue;
     touched.add(objectKey);
     used.push(f);
