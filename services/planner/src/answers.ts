@@ -1,6 +1,6 @@
 import type { Finding } from '@opsloop/kube-tools';
 import { SEVERITY_RANK } from '@opsloop/contracts';
-import type { Snapshot } from '@opsloop/kube-tools';
+import type { KubeObject, Snapshot } from '@opsloop/kube-tools';
 
 /** Plain-language answers the no-model planner gives. Cluster text appears only quoted. */
 
@@ -37,7 +37,13 @@ export function unreadableNote(snapshot: Snapshot): string {
 }
 
 /** "Is X healthy?" / "What's wrong in X?" */
-export function healthAnswer(subject: string, snapshot: Snapshot, findings: Finding[]): string {
+export function healthAnswer(
+  subject: string,
+  snapshot: Snapshot,
+  findings: Finding[],
+  /** The named workload's pods; absent: the namespace's. */
+  pods?: KubeObject[],
+): string {
   const blind = unreadableNote(snapshot);
   const bad = serious(findings).filter((f) => f.code !== 'PROMPT_INJECTION_SUSPECTED');
   const flagged = findings.filter((f) => f.code === 'PROMPT_INJECTION_SUSPECTED');
@@ -48,12 +54,16 @@ export function healthAnswer(subject: string, snapshot: Snapshot, findings: Find
     return `No problem found in what could be read of ${subject}, but I cannot say it is healthy.${blind}${note}`;
   }
   if (bad.length === 0) {
-    const ready = snapshot.pods.filter(
+    const all = pods ?? snapshot.pods;
+    const ready = all.filter(
       (p) => p.status?.phase === 'Running' || p.status?.phase === 'Succeeded',
     ).length;
+    const workloads =
+      snapshot.deployments.length + snapshot.statefulSets.length + snapshot.daemonSets.length;
+    const counted = pods ? '' : `${workloads} workload${workloads === 1 ? '' : 's'}, `;
     return (
-      `${subject} is healthy: no problem found (${snapshot.deployments.length + snapshot.statefulSets.length + snapshot.daemonSets.length} workloads, ` +
-      `${ready} of ${snapshot.pods.length} pods running or completed). Nothing to change.${note}`
+      `${subject} is healthy: no problem found (${counted}${ready} of ${all.length} pod${all.length === 1 ? '' : 's'} ` +
+      `running or completed). Nothing to change.${note}`
     );
   }
   return `${subject} has ${bad.length} problem(s):\n${bad.slice(0, 20).map(findingLine).join('\n')}\nAsk me to fix one of them for a plan.${blind}${note}`.slice(

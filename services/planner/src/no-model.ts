@@ -3,7 +3,7 @@ import { getAction, type Finding, type Snapshot } from '@opsloop/kube-tools';
 import { HELP, diagnosisAnswer, healthAnswer } from './answers.ts';
 import type { Intent, ScaleChange } from './intent.ts';
 import { logErrorsAnswer, logsAnswer } from './logs.ts';
-import type { Resolved } from './resolve.ts';
+import { podsOf, type Resolved } from './resolve.ts';
 import type { Decision, Planner, PlanningInput, Proposal } from './strategy.ts';
 
 /**
@@ -46,13 +46,20 @@ export class NoModelPlanner implements Planner {
     const subject = target ? `${target.named.kind} ${ns}/${target.named.name}` : `namespace ${ns}`;
     switch (intent.kind) {
       case 'health':
-        return answer(healthAnswer(subject, context.snapshot, input.findings));
+        return answer(
+          healthAnswer(
+            subject,
+            context.snapshot,
+            input.findings,
+            target?.workload ? podsOf(context.snapshot, target.workload) : undefined,
+          ),
+        );
       case 'logs':
         return answer(logsAnswer(subject, context.logs));
       case 'log-errors':
         return answer(logErrorsAnswer(subject, context.logs));
       case 'diagnose':
-        return fromFindings(subject, ns, input.findings, context.snapshot);
+        return fromFindings(subject, ns, input.findings, context.snapshot, target);
       default:
         return command(intent, ns, target);
     }
@@ -87,6 +94,7 @@ function fromFindings(
   namespace: string,
   findings: Finding[],
   snapshot: Snapshot,
+  target: Resolved | null,
 ): Decision {
   const proposals: Proposal[] = [];
   const touched = new Set<string>();
@@ -113,7 +121,9 @@ function fromFindings(
       why: `${f.code} on ${f.object.kind} ${f.object.name}: ${fix.reasoning}`,
     });
   }
-  if (proposals.length === 0) return answer(diagnosisAnswer(subject, findings, snapshot));
+  if (proposals.length === 0) {
+    return answer(diagnosisAnswer(subject, findings, snapshot) + scalerNote(snapshot, target));
+  }
   const rationale = used
     .map(
       (f) =>
@@ -219,4 +229,21 @@ export function scaled(current: number, change: ScaleChange): number {
   if ('by' in change) return Math.max(0, current + sign * change.by);
   const exact = current * (1 + (sign * change.byPercent) / 100);
   return Math.max(0, sign > 0 ? Math.ceil(exact) : Math.floor(exact));
+}
+
+/** An autoscaler explains replica counts nobody set by hand ("why does it run four?"). */
+function scalerNote(snapshot: Snapshot, target: Resolved | null): string {
+  const w = target?.workload;
+  if (!w) return '';
+  const hpa = snapshot.hpas.find((h) => {
+    const ref = h.spec?.scaleTargetRef as { kind?: string; name?: string } | undefined;
+    return ref?.kind === w.kind && ref.name === w.name;
+  });
+  if (!hpa) return '';
+  const status = (hpa.status ?? {}) as { currentReplicas?: number; desiredReplicas?: number };
+  return (
+    `\nHorizontalPodAutoscaler ${hpa.metadata.name} sets its replicas (between ${String(hpa.spec?.minReplicas ?? 1)} ` +
+    `and ${String(hpa.spec?.maxReplicas)}; now ${String(status.currentReplicas ?? '?')}, wanted ${String(status.desiredReplicas ?? '?')}), ` +
+    'so the count follows load, not the replicas in the Deployment spec.'
+  );
 }
