@@ -1,3 +1,5 @@
+import { parseArgs } from 'node:util';
+
 // `opsloop <command>`: a thin dispatcher. Each command lives in the package that owns it
 // and is loaded only when asked for, so `opsloop sim` does not load the Kubernetes client.
 const commands: Record<string, { summary: string; run: (argv: string[]) => Promise<number> }> = {
@@ -48,14 +50,45 @@ function usage(): string {
   return `usage: opsloop <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun "opsloop <command> --help" for a command's options.`;
 }
 
-const [name, ...rest] = process.argv.slice(2);
-if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-  console.log(usage());
-  process.exit(name === undefined ? 2 : 0);
+/**
+ * node:util parseArgs (with tokens) finds the command: the first positional. Only --help
+ * may come before it; everything after it belongs to the command, untouched.
+ */
+function splitCommand(argv: string[]): { help: boolean; name?: string; rest: string[] } {
+  const { values, tokens } = parseArgs({
+    args: argv,
+    options: { help: { type: 'boolean', short: 'h', default: false } },
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  const first = tokens.find((token) => token.kind === 'positional');
+  const before = tokens.filter((t) => first === undefined || t.index < first.index);
+  for (const token of before)
+    if (token.kind === 'option' && token.name !== 'help')
+      throw new Error(`unknown option "${token.rawName}"${first ? ' before the command' : ''}`);
+  if (first === undefined) return { help: values.help === true, rest: [] };
+  return {
+    help: before.length > 0 || first.value === 'help',
+    name: first.value,
+    rest: argv.slice(first.index + 1),
+  };
 }
-const command = commands[name];
-if (command === undefined) {
-  console.error(`opsloop: unknown command "${name}"\n\n${usage()}`);
+
+let split: ReturnType<typeof splitCommand>;
+try {
+  split = splitCommand(process.argv.slice(2));
+} catch (error) {
+  console.error(`opsloop: ${(error as Error).message}\n\n${usage()}`);
   process.exit(2);
 }
-process.exitCode = await command.run(rest);
+if (split.name === undefined || split.name === 'help' || split.help) {
+  console.log(usage());
+  process.exit(split.name === undefined && !split.help ? 2 : 0);
+}
+const command = commands[split.name];
+if (command === undefined) {
+  console.error(`opsloop: unknown command "${split.name}"\n\n${usage()}`);
+  process.exit(2);
+}
+process.exitCode = await command.run(split.rest);

@@ -21,4 +21,17 @@ describe('opsloop command', () => {
     expect(result.stderr).toContain('unknown command "destroy-everything"');
     expect(result.stderr).toContain('usage: opsloop');
   });
+
+  it('finds the command with parseArgs: only --help before it, the rest passed on untouched', () => {
+    const bogus = run('--bogus', 'sim');
+    expect(bogus.status).toBe(2);
+    expect(bogus.stderr).toContain('unknown option "--bogus" before the command');
+    expect(run('--help', 'diagnose').status).toBe(0);
+    const help = run('diagnose', '--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: opsloop diagnose/);
+    const unknown = run('diagnose', '--frobnicate');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("opsloop diagnose: Unknown option '--frobnicate'");
+  });
 });

@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { analyzeSnapshot } from '../analyzers/run.ts';
 import { loadClusterScoped, loadSnapshot } from '../analyzers/snapshot.ts';
 import type { Unreadable } from '../analyzers/snapshot.ts';
@@ -28,45 +29,33 @@ export interface DiagnoseOptions {
 
 class UsageError extends Error {}
 
+const FLAGS = {
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  namespace: { type: 'string', short: 'n' },
+  'all-namespaces': { type: 'boolean', short: 'A', default: false },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/** node:util parseArgs, like every opsloop command; a usage error names the flag. */
 export function parseDiagnoseArgs(argv: string[]): DiagnoseOptions {
-  const options: DiagnoseOptions = { allNamespaces: false, json: false, help: false };
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    const [flag, inline] =
-      arg.startsWith('--') && arg.includes('=')
-        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
-        : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[(i += 1)];
-      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--kubeconfig':
-        options.kubeconfigPath = value();
-        break;
-      case '--context':
-        options.context = value();
-        break;
-      case '-n':
-      case '--namespace':
-        options.namespace = value();
-        break;
-      case '-A':
-      case '--all-namespaces':
-        options.allNamespaces = true;
-        break;
-      case '--json':
-        options.json = true;
-        break;
-      case '-h':
-      case '--help':
-        options.help = true;
-        break;
-      default:
-        throw new UsageError(`unknown argument "${arg}"`);
-    }
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
+  for (const flag of ['kubeconfig', 'context', 'namespace'] as const)
+    if (values[flag] === '') throw new UsageError(`--${flag} needs a value`);
+  const options: DiagnoseOptions = {
+    allNamespaces: values['all-namespaces'],
+    json: values.json,
+    help: values.help,
+  };
+  if (values.kubeconfig !== undefined) options.kubeconfigPath = values.kubeconfig;
+  if (values.context !== undefined) options.context = values.context;
+  if (values.namespace !== undefined) options.namespace = values.namespace;
   if (options.allNamespaces && options.namespace !== undefined)
     throw new UsageError('give either --namespace or -A, not both');
   if (options.namespace !== undefined && !Namespace.safeParse(options.namespace).success)
