@@ -2,8 +2,13 @@
  * Every error Opsloop raises on purpose carries a stable code, whether retrying can help,
  * and its cause. Errors cross service boundaries as events (OperationFailed, StepFailed)
  * carrying `code` and `message`, never as thrown exceptions.
+ *
+ * This is the one registry of codes: a package that raises its own (kube-tools does) adds
+ * them here and refers to them by name, so two packages can never give one code two
+ * meanings, and a reader of a StepFailed event can look any code up (ERROR_CODE_MEANING).
  */
 export const ErrorCode = {
+  // contracts: events and the lifecycle
   InvalidEvent: 'OPS_ERR_INVALID_EVENT',
   UnknownEventType: 'OPS_ERR_UNKNOWN_EVENT_TYPE',
   UnknownEventVersion: 'OPS_ERR_UNKNOWN_EVENT_VERSION',
@@ -12,11 +17,55 @@ export const ErrorCode = {
   ApprovalExpired: 'OPS_ERR_APPROVAL_EXPIRED',
   SelfApproval: 'OPS_ERR_SELF_APPROVAL',
   InvalidCommand: 'OPS_ERR_INVALID_COMMAND',
+  // eventlog
   Concurrency: 'OPS_ERR_CONCURRENCY',
   StreamConfigMismatch: 'OPS_ERR_STREAM_CONFIG_MISMATCH',
   HashChainBroken: 'OPS_ERR_HASH_CHAIN_BROKEN',
+  // kube-tools: cluster access
+  Kubeconfig: 'OPS_ERR_KUBECONFIG',
+  ClusterUnreachable: 'OPS_ERR_CLUSTER_UNREACHABLE',
+  ClusterIdentity: 'OPS_ERR_CLUSTER_IDENTITY',
+  KubeApi: 'OPS_ERR_KUBE_API',
+  // kube-tools: actions
+  TargetDrifted: 'OPS_ERR_TARGET_DRIFTED',
+  TargetNotFound: 'OPS_ERR_TARGET_NOT_FOUND',
+  Precondition: 'OPS_ERR_PRECONDITION_FAILED',
+  InvalidArgs: 'OPS_ERR_INVALID_ARGS',
+  ProtectedNamespace: 'OPS_ERR_PROTECTED_NAMESPACE',
+  UnknownAction: 'OPS_ERR_UNKNOWN_ACTION',
+  StepMismatch: 'OPS_ERR_STEP_MISMATCH',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** What each registered code means; the type makes a new code without a meaning a compile error. */
+export const ERROR_CODE_MEANING: Readonly<Record<ErrorCode, string>> = {
+  OPS_ERR_INVALID_EVENT: 'stored bytes are not a readable event (JSON, envelope or payload)',
+  OPS_ERR_UNKNOWN_EVENT_TYPE: 'an event type this build does not know',
+  OPS_ERR_UNKNOWN_EVENT_VERSION: 'an event written by a newer Opsloop; upgrade the reader',
+  OPS_ERR_ILLEGAL_TRANSITION: "a command the operation's phase does not allow",
+  OPS_ERR_PLAN_HASH_MISMATCH: 'a decision names another plan than the current one',
+  OPS_ERR_APPROVAL_EXPIRED: 'the approval expired before execution started',
+  OPS_ERR_SELF_APPROVAL: 'the requester cannot approve their own operation',
+  OPS_ERR_INVALID_COMMAND: 'a well-formed command whose data contradicts the operation',
+  OPS_ERR_CONCURRENCY: 'another writer appended first; re-read and decide again',
+  OPS_ERR_STREAM_CONFIG_MISMATCH: 'the JetStream stream exists with another configuration',
+  OPS_ERR_HASH_CHAIN_BROKEN: "an operation's events do not form an unbroken hash chain",
+  OPS_ERR_KUBECONFIG: 'the kubeconfig cannot be used as given',
+  OPS_ERR_CLUSTER_UNREACHABLE: 'the Kubernetes API server cannot be reached',
+  OPS_ERR_CLUSTER_IDENTITY: "the kube-system namespace (the cluster's id) cannot be read",
+  OPS_ERR_KUBE_API: 'the Kubernetes API server answered with an error status',
+  OPS_ERR_TARGET_DRIFTED: "the step's guard failed before any write; plan again",
+  OPS_ERR_TARGET_NOT_FOUND: 'the object an action names does not exist',
+  OPS_ERR_PRECONDITION_FAILED: 'the object is not in a state the action can act on',
+  OPS_ERR_INVALID_ARGS: "arguments the action's or check's schema rejects",
+  OPS_ERR_PROTECTED_NAMESPACE: 'the namespace is protected by the policy',
+  OPS_ERR_UNKNOWN_ACTION: 'an action that is not in the closed catalog',
+  OPS_ERR_STEP_MISMATCH: 'a step that is not what its action derives (forged); not executed',
+};
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODE_MEANING, code);
+}
 
 export interface OpsErrorOptions {
   retryable?: boolean;

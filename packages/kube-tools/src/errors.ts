@@ -1,22 +1,22 @@
-import { OpsError } from '@opsloop/contracts';
+import { ErrorCode, OpsError } from '@opsloop/contracts';
 
 /**
- * Error codes raised by kube-tools. They follow the contracts' naming (OPS_ERR_*) so they
- * can travel in StepFailed/OperationFailed events unchanged.
+ * The codes kube-tools raises: entries of contracts' one registry (ErrorCode), so they
+ * travel in StepFailed/OperationFailed events with a meaning any reader can look up.
  */
 export const KubeErrorCode = {
-  Kubeconfig: 'OPS_ERR_KUBECONFIG',
-  ClusterUnreachable: 'OPS_ERR_CLUSTER_UNREACHABLE',
-  KubeApi: 'OPS_ERR_KUBE_API',
-  TargetDrifted: 'OPS_ERR_TARGET_DRIFTED',
-  TargetNotFound: 'OPS_ERR_TARGET_NOT_FOUND',
-  Precondition: 'OPS_ERR_PRECONDITION_FAILED',
-  InvalidArgs: 'OPS_ERR_INVALID_ARGS',
-  ProtectedNamespace: 'OPS_ERR_PROTECTED_NAMESPACE',
-  UnknownAction: 'OPS_ERR_UNKNOWN_ACTION',
-  ClusterIdentity: 'OPS_ERR_CLUSTER_IDENTITY',
-  StepMismatch: 'OPS_ERR_STEP_MISMATCH',
-} as const;
+  Kubeconfig: ErrorCode.Kubeconfig,
+  ClusterUnreachable: ErrorCode.ClusterUnreachable,
+  KubeApi: ErrorCode.KubeApi,
+  TargetDrifted: ErrorCode.TargetDrifted,
+  TargetNotFound: ErrorCode.TargetNotFound,
+  Precondition: ErrorCode.Precondition,
+  InvalidArgs: ErrorCode.InvalidArgs,
+  ProtectedNamespace: ErrorCode.ProtectedNamespace,
+  UnknownAction: ErrorCode.UnknownAction,
+  ClusterIdentity: ErrorCode.ClusterIdentity,
+  StepMismatch: ErrorCode.StepMismatch,
+} as const satisfies Record<string, ErrorCode>;
 
 /** The kubeconfig cannot be used as given; the message says which file/context to fix. */
 export class KubeconfigError extends OpsError {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DnsLabel, DnsSubdomain } from '@opsloop/contracts';
-import { ACTIONS, actionJsonSchemas, validation } from '../src/mod.ts';
+import { DnsLabel, DnsSubdomain, isErrorCode } from '@opsloop/contracts';
+import { ACTIONS, KubeErrorCode, actionJsonSchemas, validation } from '../src/mod.ts';
 import { HOSTILE_KEYS, HOSTILE_STRINGS, VALID_ARGS } from './fixtures.ts';
 
 /** Every path to a string leaf in a value, as [path, replacer] pairs. */
@@ -167,5 +167,12 @@ describe('one vocabulary for Kubernetes names', () => {
     // So a name a plan may carry (contracts' StepTarget) is exactly one an action accepts.
     for (const name of ['web', 'a.b-c', 'A', 'web_1', '-web', 'x'.repeat(254)])
       expect(validation.Name.safeParse(name).success).toBe(DnsSubdomain.safeParse(name).success);
+  });
+});
+
+describe('error codes', () => {
+  it("every code kube-tools raises is in contracts' one registry", () => {
+    for (const code of Object.values(KubeErrorCode))
+      expect([code, isErrorCode(code)]).toEqual([code, true]);
   });
 });
