@@ -110,7 +110,9 @@ export function parseScenario(text: string, file = 'scenario.yaml'): Scenario {
   const raw: { doc: unknown; index: number }[] = [];
   documents.forEach((document, index) => {
     if (document.errors.length > 0) {
-      throw invalid(file, index, `YAML error: ${document.errors[0]?.message ?? 'unreadable'}`);
+      // The yaml library appends a code frame on further lines; the report stays one line.
+      const message = (document.errors[0]?.message ?? 'unreadable').split('\n')[0]!;
+      throw invalid(file, index, `YAML error: ${message.replace(/:$/, '')}`);
     }
     const doc: unknown = document.toJS();
     if (doc !== null && doc !== undefined) raw.push({ doc, index });

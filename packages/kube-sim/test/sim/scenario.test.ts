@@ -192,5 +192,9 @@ describe('parseScenario', () => {
     expect(errorOf(SCENARIO + '---\n: : :\n  - [').message).toMatch(
       /^x\.yaml document 2: YAML error/,
     );
+    // One line, without the parser's code frame.
+    expect(errorOf(SCENARIO + '---\nmetadata: {name: x\nspec: {}\n').message).toMatch(
+      /^x\.yaml document 2: YAML error: [^\n]+ at line \d+, column \d+$/,
+    );
   });
 });
