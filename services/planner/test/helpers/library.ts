@@ -121,7 +121,10 @@ export const LIBRARY: Record<string, Expectation> = {
 
 export const HEALTHY: Record<string, Healthy> = {
   'healthy-shop': { healthy: true, says: /^namespace shop is healthy: no problem found/ },
-  'sidecar-over-localhost': { healthy: true, says: /^Deployment edge\/web-with-sidecar is healthy/ },
+  'sidecar-over-localhost': {
+    healthy: true,
+    says: /^Deployment edge\/web-with-sidecar is healthy/,
+  },
   'shared-volume-writer-reader': { healthy: true },
   'hpa-busy-loop': { healthy: true, says: /HorizontalPodAutoscaler \S+ sets its replicas/ },
 };

@@ -13,6 +13,7 @@ export async function waitForFault(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let seen = '';
+  let stableSince = Date.now();
   while (Date.now() < deadline) {
     const findings = analyzeSnapshot(await loadSnapshot(env.executor, env.run.namespace));
     const hit = findings.find(
@@ -23,8 +24,16 @@ export async function waitForFault(
             (object.code === undefined || f.code === object.code))) &&
         SEVERITY_RANK[f.severity] >= SEVERITY_RANK.warning,
     );
-    if (hit && (hit.remediations.length > 0 || hit.humanAction)) return;
-    seen = findings.map((f) => `${f.code} ${f.object.kind}/${f.object.name}`).join(', ');
+    const now = findings.map((f) => `${f.code} ${f.object.kind}/${f.object.name}`).join(', ');
+    if (hit && (hit.remediations.length > 0 || hit.humanAction)) {
+      if (object !== null) return;
+      // No expected object (the external set): ask once what is wrong has stopped changing
+      // for a few seconds, as a user asks after the symptoms have shown (a second fault may
+      // surface later than the first).
+      stableSince = now === seen ? stableSince : Date.now();
+      if (Date.now() - stableSince >= 4000) return;
+    }
+    seen = now;
     await new Promise((r) => setTimeout(r, 500));
   }
   // The external set names no expected object: ask anyway once the time is up.
