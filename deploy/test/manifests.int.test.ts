@@ -14,7 +14,7 @@ const OPERATOR_SECRETS = `
 apiVersion: v1
 kind: Secret
 metadata: { name: opsloop-nats-credentials, namespace: opsloop }
-stringData: { planner: p1, executor: e1, verifier: v1, gateway: g1, backup: b1 }
+stringData: { planner: p1, executor: e1, verifier: v1, gateway: g1, backup: b1, admin: a1 }
 ---
 apiVersion: v1
 kind: Secret

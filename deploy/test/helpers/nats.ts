@@ -37,6 +37,7 @@ export const PASSWORDS = {
   NATS_VERIFIER_PASSWORD: 'verifier-secret',
   NATS_GATEWAY_PASSWORD: 'gateway-secret',
   NATS_BACKUP_PASSWORD: 'backup-secret',
+  NATS_ADMIN_PASSWORD: 'admin-secret',
 };
 
 export function passwordOf(user: string): string {
