@@ -71,13 +71,26 @@ export async function decideApproval(
   opId: string,
   input: DecisionInput,
 ): Promise<{ answer: DecisionAnswer; appended: boolean }> {
+  // The first try decides on the read model: an append from it succeeds only if the operation
+  // is still at exactly the version the view was folded to, so a stale view can never grant.
+  // Anything but an append (a refusal, a repeated answer) is decided again on the log itself.
+  let cached = deps.store.get(opId);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const { events } = await deps.log.read(opId);
-    if (events.length === 0) throw notFound();
-    const view = events.reduce(applyToView, emptyView(opId));
-    if (!canSee(identity, view)) throw notFound();
-    const outcome = await decideOnce(deps, identity, view, input);
-    if ('answer' in outcome) return { answer: outcome.answer, appended: false };
+    const fromLog = cached === undefined;
+    const view = cached ?? (await replay(deps, opId));
+    cached = undefined;
+    let outcome: Outcome;
+    try {
+      if (!canSee(identity, view)) throw notFound();
+      outcome = await decideOnce(deps, identity, view, input);
+    } catch (error) {
+      if (fromLog || !(error instanceof ApiError)) throw error;
+      continue;
+    }
+    if ('answer' in outcome) {
+      if (!fromLog) continue;
+      return { answer: outcome.answer, appended: false };
+    }
     try {
       const result = await deps.log.append(opId, outcome.envelopes, view.eventCount);
       await deps.store.waitFor(result.lastSequence);
@@ -91,6 +104,12 @@ export async function decideApproval(
     }
   }
   throw new ApiError(503, ApiCode.Unavailable, 'the operation is changing too fast; retry');
+}
+
+async function replay(deps: ApprovalDeps, opId: string): Promise<OperationView> {
+  const { events } = await deps.log.read(opId);
+  if (events.length === 0) throw notFound();
+  return events.reduce(applyToView, emptyView(opId));
 }
 
 type Outcome = { answer: DecisionAnswer } | { envelopes: UnsealedEnvelope[]; expired?: string };
