@@ -140,9 +140,11 @@ it('an operation appended while the JetStream leader is killed completes with no
   expect(killed).toBeGreaterThanOrEqual(0);
   // Appends failed (and were retried) while the stream elected a new leader.
   console.log(`attempts retried (cluster start-up and the leader change): ${failedAttempts}`);
-  const read = await log.read(opId);
+  // A read right after the failover can time out once (its ephemeral consumer was placed
+  // on the dead server); readers retry like writers do.
+  const read = await retry('read the operation', () => log.read(opId));
   expect(read.events.map((e) => e.id)).toEqual(events.map((e) => e.id));
-  await log.verifyChain(opId);
+  await retry('verify the chain', () => log.verifyChain(opId));
   expect((await log.jsm.streams.info('OPS')).state.messages).toBe(EVENTS);
   const leaderNow = (await log.jsm.streams.info('OPS')).cluster?.leader;
   expect(leaderNow).not.toBe(`nats-${killed}`);
