@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import {
   type Actor,
   type OpsEventType,
   type PayloadOf,
+  type Plan,
 } from '@opsloop/contracts';
 import { EventLog } from '@opsloop/eventlog';
 import {
@@ -18,8 +19,9 @@ import {
 } from '@opsloop/cli/launcher';
 import { generateEmbeddedUsers, type Credential } from '@opsloop/gateway';
 import { startKubeSim, type KubeSim } from '@opsloop/kube-sim';
+import { connectCluster, planStep } from '@opsloop/kube-tools';
 import { connectNats, spawnService, type ServiceProcess } from '@opsloop/service-kit';
-import { startNatsServer, type NatsServer } from '@opsloop/testkit';
+import { freePort, startNatsServer, type NatsServer } from '@opsloop/testkit';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const WEB_DIST = join(ROOT, 'web', 'dist');
@@ -37,6 +39,11 @@ export interface GatewayAlone {
   log: EventLog<(typeof import('@opsloop/contracts'))['opsEventDefinitions'][number]>;
   sim: KubeSim;
   gateway: ServiceProcess;
+  /** SIGKILLs the gateway; `startAgain()` brings it back on the same port. */
+  killGateway(): Promise<void>;
+  startAgain(): Promise<void>;
+  /** A plan fixing payment-api's selector, planned by kube-tools against the sim (real dry-run diff). */
+  selectorFix(clusterId: string, selector?: Record<string, string>): Promise<Plan>;
   /** Appends one event to an operation as `actor`, after what is there. */
   append<T extends OpsEventType>(
     opId: string,
@@ -55,26 +62,21 @@ export async function startGatewayAlone(): Promise<GatewayAlone> {
   const kubeconfig = join(dir, 'gateway.kubeconfig');
   sim.writeKubeconfig(kubeconfig);
   const users = await generateEmbeddedUsers({ teams: DEMO_TEAMS, dataDir: dir });
-  writeFileSync(join(dir, 'README'), 'opsloop web test data (deleted when the test ends)\n');
-  const gateway = await spawnService({
-    name: 'gateway',
-    entry: join(ROOT, 'services', 'gateway', 'src', 'main.ts'),
-    args: [
-      '--nats',
-      nats.url,
-      '--kubeconfig',
-      kubeconfig,
-      '--port',
-      '0',
-      '--users',
-      users.usersFile,
-      '--web',
-      WEB_DIST,
-    ],
-    readyTimeoutMs: 60_000,
-  });
-  const ready = gateway.logs.find((line) => line.msg === 'ready');
-  const url = String(ready?.url);
+  // A fixed port, so a restarted gateway is found again by the pages that were open.
+  const port = await freePort();
+  const spawn = () =>
+    spawnService({
+      name: 'gateway',
+      entry: join(ROOT, 'services', 'gateway', 'src', 'main.ts'),
+      args: [
+        ...['--nats', nats.url, '--kubeconfig', kubeconfig, '--port', String(port)],
+        ...['--users', users.usersFile, '--web', WEB_DIST, '--heartbeat-ms', '1000'],
+      ],
+      readyTimeoutMs: 60_000,
+    });
+  let gateway = await spawn();
+  const url = `http://127.0.0.1:${port}`;
+  const cluster = await connectCluster({ kubeconfigPath: kubeconfig });
   const nc = await connectNats(nats.url, 'web-test');
   const log = await EventLog.open(nc, OpsEvents);
   return {
@@ -87,7 +89,26 @@ export async function startGatewayAlone(): Promise<GatewayAlone> {
     },
     log,
     sim,
-    gateway,
+    get gateway() {
+      return gateway;
+    },
+    async killGateway() {
+      await gateway.kill();
+    },
+    async startAgain() {
+      gateway = await spawn();
+    },
+    async selectorFix(clusterId, selector = { 'app.kubernetes.io/name': 'payment-api' }) {
+      const args = { namespace: 'payments', name: 'payment-api', selector };
+      const step = await planStep('PatchServiceSelector', args, cluster);
+      return {
+        schemaVersion: 1,
+        clusterId,
+        rationale:
+          'Service payments/payment-api selects app=payment-api; the pods of the 2.0.1 deploy carry app.kubernetes.io/name=payment-api, so it has no endpoints.',
+        steps: [{ id: 's1', ...step }],
+      };
+    },
     async append(opId, type, payload, actor) {
       const { events } = await log.read(opId);
       const last = events.at(-1);
