@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the programs the tests run for real when this machine lacks them: nats-server
-# (tests start their own on a free port) and kubectl (kube-sim's conformance tests drive
-# it). Debian/Ubuntu only; elsewhere it says what to install and stops.
+# (tests start their own on a free port), kubectl (kube-sim's conformance tests drive it)
+# and Chromium (the console's tests drive it through playwright-core; never downloaded). Debian/Ubuntu only; elsewhere it says what to install and stops.
 set -euo pipefail
 
 missing=()
 if ! command -v nats-server >/dev/null && [ ! -x /usr/sbin/nats-server ]; then missing+=(nats-server); fi
 if ! command -v kubectl >/dev/null; then missing+=(kubernetes-client); fi
+if [ "${OPSLOOP_NO_BROWSER:-}" != 1 ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "tests need: ${missing[*]} (not found); installing with apt-get" >&2

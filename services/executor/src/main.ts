@@ -1,3 +1,4 @@
+import { startTelemetry } from '@opsloop/telemetry';
 import { EventLog } from '@opsloop/eventlog';
 import { OpsEvents } from '@opsloop/contracts';
 import { connectCluster } from '@opsloop/kube-tools';
@@ -20,6 +21,13 @@ if (argv.includes('--help')) {
 
 await runService('executor', async () => {
   const config = parseConfig(ExecutorConfig, EXECUTOR_SETTINGS, argv);
+  // Traces continue across services through each event's traceparent (OTLP when configured).
+  const telemetry = startTelemetry(
+    { serviceName: 'opsloop-executor' },
+    config.otlpEndpoint
+      ? { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: config.otlpEndpoint }
+      : process.env,
+  );
   const logger = createLogger('executor', config.logLevel);
   const nc = await connectNats(config.natsUrl, 'opsloop-executor');
   const log = await EventLog.open(nc, OpsEvents);
@@ -39,6 +47,7 @@ await runService('executor', async () => {
     running: {
       async stop() {
         await executor.stop();
+        await telemetry.shutdown();
         await health?.close();
         await nc.drain();
       },

@@ -1,3 +1,4 @@
+import { startTelemetry } from '@opsloop/telemetry';
 import { EventLog } from '@opsloop/eventlog';
 import { OpsEvents } from '@opsloop/contracts';
 import { connectCluster } from '@opsloop/kube-tools';
@@ -21,6 +22,13 @@ if (argv.includes('--help')) {
 
 await runService('gateway', async () => {
   const config = parseConfig(GatewayConfig, GATEWAY_SETTINGS, argv);
+  // Traces continue across services through each event's traceparent (OTLP when configured).
+  const telemetry = startTelemetry(
+    { serviceName: 'opsloop-gateway' },
+    config.otlpEndpoint
+      ? { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: config.otlpEndpoint }
+      : process.env,
+  );
   const users = loadGatewayUsers(config);
   const logger = createLogger('gateway', config.logLevel);
   const nc = await connectNats(config.natsUrl, 'opsloop-gateway');
@@ -46,6 +54,7 @@ await runService('gateway', async () => {
     running: {
       async stop() {
         await gateway.stop();
+        await telemetry.shutdown();
         await health?.close();
         await nc.drain();
       },

@@ -1,3 +1,4 @@
+import { startTelemetry } from '@opsloop/telemetry';
 import { EventLog } from '@opsloop/eventlog';
 import { OpsEvents } from '@opsloop/contracts';
 import { connectCluster } from '@opsloop/kube-tools';
@@ -20,6 +21,13 @@ if (argv.includes('--help')) {
 
 await runService('verifier', async () => {
   const config = parseConfig(VerifierConfig, VERIFIER_SETTINGS, argv);
+  // Traces continue across services through each event's traceparent (OTLP when configured).
+  const telemetry = startTelemetry(
+    { serviceName: 'opsloop-verifier' },
+    config.otlpEndpoint
+      ? { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: config.otlpEndpoint }
+      : process.env,
+  );
   const logger = createLogger('verifier', config.logLevel);
   const nc = await connectNats(config.natsUrl, 'opsloop-verifier');
   const log = await EventLog.open(nc, OpsEvents);
@@ -54,6 +62,7 @@ await runService('verifier', async () => {
     running: {
       async stop() {
         await verifier.stop();
+        await telemetry.shutdown();
         await health?.close();
         await nc.drain();
       },
