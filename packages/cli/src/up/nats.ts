@@ -27,7 +27,8 @@ export function ensureNatsServer(repoRoot: string): string {
   const found = findNatsServer();
   if (found) return found;
   const script = join(repoRoot, 'scripts', 'ensure-test-tools.sh');
-  if (existsSync(script)) spawnSync(script, { stdio: 'inherit' });
+  if (existsSync(script))
+    spawnSync(script, { stdio: 'inherit', env: { ...process.env, OPSLOOP_NO_BROWSER: '1' } });
   const after = findNatsServer();
   if (!after) {
     throw new LaunchError(
