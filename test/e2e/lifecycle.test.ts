@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- projections are read as the JSON the API returns */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

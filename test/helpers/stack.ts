@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- projections are read as the JSON the API returns */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ export interface Stack extends RunningOpsloop {
     id: string,
     done: (op: Record<string, any>) => boolean,
     timeoutMs?: number,
-  ): Promise<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  ): Promise<Record<string, any>>;
   /** CLI flags for `user` against this stack. */
   as(user: Credential): string[];
 }

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- projections are read as the JSON the API returns */
 /**
  * `npm run scenarios`: every scenario of the library (or --scenario FILE|DIR) through the
  * whole product. For each: load it into kube-sim, ask its `request` as a requester, approve
@@ -54,11 +55,14 @@ interface Row {
   ok: boolean;
 }
 
-type Op = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Op = Record<string, any>;
 
 async function runOne(file: string, natsUrl: string): Promise<Row> {
   const started = Date.now();
-  const name = file.split('/').at(-1)!.replace(/\.yaml$/, '');
+  const name = file
+    .split('/')
+    .at(-1)!
+    .replace(/\.yaml$/, '');
   const rbac = rbacFiles(REPO_ROOT);
   const identities = serviceIdentities(rbac);
   const sc = await startScenarioSim(file, {
@@ -66,7 +70,15 @@ async function runOne(file: string, natsUrl: string): Promise<Row> {
     users: identities.map(({ token, username, groups }) => ({ token, username, groups })),
   });
   const dataDir = mkdtempSync(join(tmpdir(), `opsloop-scn-${name}-`));
-  const row: Row = { scenario: name, diagnosis: '-', steps: '-', outcome: '-', checks: '-', seconds: 0, ok: false };
+  const row: Row = {
+    scenario: name,
+    diagnosis: '-',
+    steps: '-',
+    outcome: '-',
+    checks: '-',
+    seconds: 0,
+    ok: false,
+  };
   let stack: Awaited<ReturnType<typeof startOpsloop>> | undefined;
   try {
     const teams = [{ name: 'ops', namespaces: [sc.namespace] }];
@@ -87,7 +99,11 @@ async function runOne(file: string, natsUrl: string): Promise<Row> {
       cluster: { kubeconfigFor: (identity) => kubeconfigs.get(identity)! },
       llm: { provider: values.llm as 'none' },
     });
-    const users = JSON.parse(readFileSync(stack.credentialsPath, 'utf8')) as { name: string; roles: string[]; token: string }[];
+    const users = JSON.parse(readFileSync(stack.credentialsPath, 'utf8')) as {
+      name: string;
+      roles: string[];
+      token: string;
+    }[];
     const requester = users.find((u) => u.roles.includes('requester'))!;
     const approvers = users.filter((u) => u.roles.includes('approver'));
     const api = async (token: string, method: string, path: string, body?: unknown) => {
@@ -157,19 +173,26 @@ try {
     if (values.only && !file.includes(values.only)) continue;
     const row = await runOne(file, nats.url);
     rows.push(row);
-    if (!values.json) process.stdout.write(`${row.ok ? 'PASS' : 'FAIL'} ${row.scenario} (${row.seconds}s): ${row.steps} → ${row.outcome}; ${row.checks}\n`);
+    if (!values.json)
+      process.stdout.write(
+        `${row.ok ? 'PASS' : 'FAIL'} ${row.scenario} (${row.seconds}s): ${row.steps} → ${row.outcome}; ${row.checks}\n`,
+      );
   }
 } finally {
   await nats.stop();
 }
 const passed = rows.filter((r) => r.ok).length;
-if (values.json) process.stdout.write(`${JSON.stringify({ passed, total: rows.length, rows }, null, 2)}\n`);
+if (values.json)
+  process.stdout.write(`${JSON.stringify({ passed, total: rows.length, rows }, null, 2)}\n`);
 else {
   const cols = ['scenario', 'diagnosis', 'steps', 'outcome', 'checks', 'seconds'] as const;
-  const widths = cols.map((c) => Math.min(34, Math.max(c.length, ...rows.map((r) => String(r[c]).length))));
+  const widths = cols.map((c) =>
+    Math.min(34, Math.max(c.length, ...rows.map((r) => String(r[c]).length))),
+  );
   const cell = (v: string, w: number) => (v.length > w ? `${v.slice(0, w - 1)}…` : v.padEnd(w));
   process.stdout.write(`\n${cols.map((c, i) => cell(c.toUpperCase(), widths[i]!)).join(' ')}\n`);
-  for (const r of rows) process.stdout.write(`${cols.map((c, i) => cell(String(r[c]), widths[i]!)).join(' ')}\n`);
+  for (const r of rows)
+    process.stdout.write(`${cols.map((c, i) => cell(String(r[c]), widths[i]!)).join(' ')}\n`);
   process.stdout.write(`\nscore: ${passed}/${rows.length} scenarios solved end to end\n`);
 }
 process.exit(passed === rows.length ? 0 : 1);

@@ -28,7 +28,11 @@ export function selectorPlan(clusterId: string, resourceVersion = '101'): Plan {
       {
         id: 's1',
         action: 'PatchServiceSelector',
-        args: { namespace: 'payments', name: 'payment-api', selector: { app: 'payment-api', version: 'v3' } },
+        args: {
+          namespace: 'payments',
+          name: 'payment-api',
+          selector: { app: 'payment-api', version: 'v3' },
+        },
         target: {
           apiVersion: 'v1',
           kind: 'Service',

@@ -50,8 +50,8 @@ export function rbacFiles(repoRoot: string): string[] {
 export function managedNamespaceRbac(repoRoot: string, namespaces: string[]): string {
   const file = join(repoRoot, 'deploy', 'managed-namespace', 'bindings.yaml');
   const docs = parseAllDocuments(readFileSync(file, 'utf8')).map(
-    (d) => d.toJS() as Record<string, any>,
-  ); // eslint-disable-line @typescript-eslint/no-explicit-any
+    (d) => d.toJS() as { metadata?: Record<string, unknown> } & Record<string, unknown>,
+  );
   return namespaces
     .flatMap((namespace) =>
       docs.map((doc) => stringify({ ...doc, metadata: { ...doc.metadata, namespace } })),
