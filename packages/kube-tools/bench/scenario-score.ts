@@ -29,7 +29,7 @@ function library(): Record<string, ScenarioExpectation> {
         {
           kind: e.kind,
           name: e.name,
-          cause: new RegExp(e.code),
+          cause: new RegExp(e.code.replace(/_/g, ' ')),
           fix: e.fix === null ? null : [e.fix],
         },
       ],

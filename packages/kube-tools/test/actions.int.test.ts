@@ -424,6 +424,7 @@ describe('catalog coverage and guards', () => {
       'DrainNode',
       'DeletePod',
       'RecreateJob',
+      'ClearCommandOverride', // actions-command.int.test.ts
     ]);
     expect([...tested].sort()).toEqual(Object.keys(ACTIONS).sort());
   });

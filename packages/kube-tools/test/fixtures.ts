@@ -83,6 +83,13 @@ export const VALID_ARGS: Record<string, Record<string, unknown>> = {
   SuspendCronJob: { namespace: 'shop', name: 'nightly' },
   ResumeCronJob: { namespace: 'shop', name: 'nightly' },
   RecreateJob: { namespace: 'shop', name: 'migrate' },
+  ClearCommandOverride: {
+    namespace: 'shop',
+    kind: 'Deployment',
+    name: 'web',
+    container: 'app',
+    clearArgs: true,
+  },
 };
 
 /** Values no argument of any action may accept. */

@@ -19,6 +19,7 @@ import {
   UpdateResourceQuota,
 } from './service.ts';
 import { SetConfigMapVolume } from './config-volume.ts';
+import { ClearCommandOverride } from './command.ts';
 import { SetImagePullSecrets } from './pull-secrets.ts';
 import type { ActionDefinition, PlannedStep, Policy } from './types.ts';
 import { DEFAULT_POLICY } from './types.ts';
@@ -47,6 +48,7 @@ const ALL = [
   SuspendCronJob,
   ResumeCronJob,
   RecreateJob,
+  ClearCommandOverride,
 ] as ActionDefinition<never>[];
 
 /** The closed catalog: nothing outside this table can be planned or applied. */

@@ -97,9 +97,20 @@ export function matchesLabelSelector(
   return byLabels && byExpr;
 }
 
-export function eventsFor(s: Snapshot, kind: string, name: string): KubeObject[] {
+/**
+ * Events about `obj` (of `kind`), newest first. Matched by uid whenever the event and the
+ * object both carry one: a pod recreated under the same name (a StatefulSet's `web-0`, a
+ * re-applied bare pod) must not inherit the deleted pod's events as evidence.
+ */
+export function eventsFor(s: Snapshot, kind: string, obj: KubeObject): KubeObject[] {
+  const uid = obj.metadata.uid;
   return s.events
-    .filter((e) => e.involvedObject?.kind === kind && e.involvedObject?.name === name)
+    .filter(
+      (e) =>
+        e.involvedObject?.kind === kind &&
+        e.involvedObject?.name === obj.metadata.name &&
+        (!uid || !e.involvedObject?.uid || e.involvedObject.uid === uid),
+    )
     .sort((a, b) => eventTime(b) - eventTime(a));
 }
 
@@ -291,15 +302,15 @@ export function isStillStarting(s: Snapshot, workload: KubeObject, kind: string)
     const top = topOwner(s, o);
     return top.metadata.uid === uid || (top.kind === kind && top.metadata.name === name);
   };
-  const warned = (k: string, n: string) => eventsFor(s, k, n).some((e) => e.type === 'Warning');
-  if (warned(kind, name)) return false;
-  if (s.replicaSets.some((rs) => owned(rs) && warned('ReplicaSet', rs.metadata.name))) {
+  const warned = (k: string, o: KubeObject) => eventsFor(s, k, o).some((e) => e.type === 'Warning');
+  if (warned(kind, workload)) return false;
+  if (s.replicaSets.some((rs) => owned(rs) && warned('ReplicaSet', rs))) {
     return false;
   }
   return s.pods.filter(owned).every((pod) => {
     if (isPodReady(pod)) return true;
     if (conditionOf(pod, 'PodScheduled')?.status === 'False') return false;
-    if (warned('Pod', pod.metadata.name)) return false;
+    if (warned('Pod', pod)) return false;
     const statuses = [
       ...(pod.status?.initContainerStatuses ?? []),
       ...(pod.status?.containerStatuses ?? []),

@@ -204,7 +204,7 @@ export const missingConfigAnalyzer: Analyzer = {
         seen.add(id);
         const { ref } = item;
         const keys = (ref.kind === 'Secret' ? secrets : configMaps).get(ref.name);
-        const events = eventsFor(s, 'Pod', item.pod.metadata.name)
+        const events = eventsFor(s, 'Pod', item.pod)
           .filter((e) => e.type === 'Warning')
           .slice(0, 2);
         const waiting = containerStates(item.pod)
@@ -257,7 +257,7 @@ export const mountAnalyzer: Analyzer = {
       .filter((pod) => pod.status?.phase === 'Pending')
       .map((pod) => ({
         pod,
-        event: eventsFor(s, 'Pod', pod.metadata.name).find(
+        event: eventsFor(s, 'Pod', pod).find(
           (e) => e.reason === 'FailedMount' || e.reason === 'FailedAttachVolume',
         ),
       }))

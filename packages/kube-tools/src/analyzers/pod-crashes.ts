@@ -14,6 +14,7 @@ import {
   previousRevision,
   rollbackRemediation,
 } from './helpers.ts';
+import { clearOverrideFix, missingProgram } from './missing-program.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { Analyzer, Finding, Remediation } from './types.ts';
 import { objectOf } from './types.ts';
@@ -94,9 +95,7 @@ export const crashAnalyzer: Analyzer = {
   analyze(s) {
     // Containers the kubelet kills for a failing liveness probe are the probe analyzer's.
     const probeKilled = (pod: KubeObject) =>
-      eventsFor(s, 'Pod', pod.metadata.name).some((e) =>
-        /liveness probe/i.test(String(e.message ?? '')),
-      );
+      eventsFor(s, 'Pod', pod).some((e) => /liveness probe/i.test(String(e.message ?? '')));
     const items = s.pods.flatMap((pod) =>
       probeKilled(pod)
         ? []
@@ -111,7 +110,7 @@ export const crashAnalyzer: Analyzer = {
         `${containerLabel(c)}: ${c.status.state?.waiting?.reason ?? 'terminated'}, exit code ${t.exitCode ?? '?'}, reason ${t.reason ?? '?'}, restarts ${c.status.restartCount ?? 0}`,
         ...(t.message ? [`termination message: ${quote(String(t.message))}`] : []),
         `command: ${quoteJson([...(c.spec.command ?? []), ...(c.spec.args ?? [])])}, image ${quote(String(c.spec.image ?? ''))}`,
-        ...eventsFor(s, 'Pod', c.pod.metadata.name)
+        ...eventsFor(s, 'Pod', c.pod)
           .filter((e) => e.type === 'Warning')
           .slice(0, 2)
           .map(eventEvidence),
@@ -122,19 +121,30 @@ export const crashAnalyzer: Analyzer = {
         t.reason === 'ContainerCannotRun' ||
         t.exitCode === 127 ||
         t.exitCode === 126;
-      if (startError && NOT_IN_IMAGE.test(`${t.message ?? ''}\n${log}`)) {
-        const fixes = undo(s, owner, 'ran a command this image has', 0.75);
+      const program = startError ? missingProgram(`${t.message ?? ''}\n${log}`) : undefined;
+      if (startError && (program || NOT_IN_IMAGE.test(`${t.message ?? ''}\n${log}`))) {
+        const fixes = [
+          ...undo(s, owner, 'ran a command this image has', 0.75),
+          ...(program ? clearOverrideFix(s, owner, c, program) : []),
+        ];
+        const image = String(c.spec.image ?? '');
+        const isJob = owner.kind === 'Job' || owner.kind === 'CronJob';
         findings.push({
           code: 'CONTAINER_COMMAND_NOT_FOUND',
           severity: 'critical',
           object: objectOf(owner),
           evidence,
-          explanation: `The ${c.init ? 'init ' : ''}container ${c.name} asks to run a command that does not exist in image ${c.spec.image}, so it cannot start.`,
+          explanation: program
+            ? `${program} is not in image ${image}: the ${c.init ? 'init ' : ''}container ${c.name} is started with a command that runs it (exit code ${t.exitCode ?? '?'}), so it cannot start.`
+            : `The ${c.init ? 'init ' : ''}container ${c.name} asks to run a command that does not exist in image ${image}, so it cannot start.`,
           remediations: fixes,
           ...(fixes.length
             ? {}
             : {
-                humanAction: `Correct the command of container ${c.name} (or use an image that contains it); no earlier revision shows a working command.`,
+                humanAction:
+                  isJob && program
+                    ? `The command is what this ${owner.kind} runs, so it must stay: run it in an image that contains ${program} (or add ${program} to ${image}). Which image is a person's choice.`
+                    : `Correct the command of container ${c.name} (or use an image that contains ${program ?? 'it'}); no earlier revision shows a working command.`,
               }),
         });
         continue;

@@ -134,7 +134,7 @@ export const imagePullAnalyzer: Analyzer = {
     for (const [owner, items] of groupByOwner(s, failing)) {
       const first = items[0]!;
       const image = String(first.spec.image ?? first.status.image ?? '');
-      const events = eventsFor(s, 'Pod', first.pod.metadata.name).filter(
+      const events = eventsFor(s, 'Pod', first.pod).filter(
         (e) =>
           e.reason === 'Failed' || e.reason === 'ErrImagePull' || /pull/i.test(String(e.message)),
       );

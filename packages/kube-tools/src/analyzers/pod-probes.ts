@@ -112,7 +112,64 @@ function pathFix(
       });
     }
   }
+  if (!fixes.length) fixes.push(...siblingPathFix(s, owner, c, probe, field, path));
+  // The port answers HTTP (a 404, not a refused connection), so a server is up and only the
+  // path is wrong. With no path shown anywhere in the cluster, "/" is the conservative
+  // choice: the one path every HTTP server routes. Low confidence; verification tells.
+  if (!fixes.length && path !== '/' && probe0.httpGet) {
+    fixes.push({
+      action: 'SetProbe',
+      args: { ...containerArgs(owner, c.name), probe, path: '/' },
+      confidence: 0.4,
+      reasoning: `port ${String(probePort(probe0))} answers ${path} with HTTP 404, so the server runs and only the path is unknown; no other probe, earlier revision or workload of the same image shows one that works, so this probes "/", which every HTTP server routes. If "/" answers an error too, a person must name the health path`,
+    });
+  }
   return fixes;
+}
+
+function repository(image: string): string {
+  const name = image.split('@')[0]!;
+  return name.lastIndexOf(':') > name.lastIndexOf('/')
+    ? name.slice(0, name.lastIndexOf(':'))
+    : name;
+}
+
+/**
+ * Another workload of the namespace running the same image repository whose probe of the
+ * same kind passes (its pods report no failure of it): its HTTP path, if it differs.
+ */
+function siblingPathFix(
+  s: Snapshot,
+  owner: KubeObject,
+  c: Container & { image?: string },
+  probe: string,
+  field: string,
+  path: string,
+): Remediation[] {
+  if (!c.image) return [];
+  for (const pod of s.pods) {
+    const top = topOwner(s, pod);
+    if (top.metadata.uid === owner.metadata.uid || !isPodReady(pod)) continue;
+    const failing = eventsFor(s, 'Pod', pod).some(
+      (e) => e.reason === 'Unhealthy' && new RegExp(`^${probe} probe`, 'i').test(String(e.message)),
+    );
+    if (failing) continue;
+    for (const other of (pod.spec?.containers ?? []) as (Container & { image?: string })[]) {
+      const p = (other as Record<string, unknown>)[field] as Probe | undefined;
+      const otherPath = p?.httpGet?.path;
+      if (!other.image || repository(other.image) !== repository(c.image)) continue;
+      if (!otherPath || otherPath === path) continue;
+      return [
+        {
+          action: 'SetProbe',
+          args: { ...containerArgs(owner, c.name), probe, path: otherPath },
+          confidence: 0.55,
+          reasoning: `${top.kind} ${top.metadata.name} runs the same image (${repository(c.image)}) and its ${probe} probe passes on ${otherPath}, while ${path} answers 404 here`,
+        },
+      ];
+    }
+  }
+  return [];
 }
 
 function topOwnerIs(s: Snapshot, pod: KubeObject, owner: KubeObject): boolean {
@@ -125,7 +182,7 @@ export const probeAnalyzer: Analyzer = {
   analyze(s) {
     const hits: { pod: KubeObject; event: KubeObject; kind: (typeof KINDS)[number] }[] = [];
     for (const pod of s.pods) {
-      const events = eventsFor(s, 'Pod', pod.metadata.name).filter((e) => e.reason === 'Unhealthy');
+      const events = eventsFor(s, 'Pod', pod).filter((e) => e.reason === 'Unhealthy');
       for (const kind of KINDS) {
         const event = events.find((e) => kind.pattern.test(String(e.message ?? '')));
         if (event) hits.push({ pod, event, kind });

@@ -61,7 +61,7 @@ export const serviceAccountAnalyzer: Analyzer = {
       if (!sa || names.has(sa)) continue;
       const failed = s.replicaSets
         .filter((rs) => rs.metadata.ownerReferences?.some((o) => o.uid === w.metadata.uid))
-        .flatMap((rs) => eventsFor(s, 'ReplicaSet', rs.metadata.name))
+        .flatMap((rs) => eventsFor(s, 'ReplicaSet', rs))
         .find((e) => e.reason === 'FailedCreate');
       findings.push({
         code: 'SERVICEACCOUNT_MISSING',

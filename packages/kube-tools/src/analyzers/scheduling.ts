@@ -20,7 +20,7 @@ function unschedulableMessage(
 ): { message: string; event?: KubeObject } | undefined {
   if (pod.status?.phase !== 'Pending' || pod.spec?.nodeName) return undefined;
   const cond = conditionOf(pod, 'PodScheduled');
-  const event = eventsFor(s, 'Pod', pod.metadata.name).find((e) => e.reason === 'FailedScheduling');
+  const event = eventsFor(s, 'Pod', pod).find((e) => e.reason === 'FailedScheduling');
   if (cond?.reason !== 'Unschedulable' && !event) return undefined;
   return { message: String(cond?.message ?? event?.message ?? ''), event };
 }

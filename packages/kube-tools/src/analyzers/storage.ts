@@ -32,7 +32,7 @@ export const pvcAnalyzer: Analyzer = {
                 .join(', ')} (Pending until the claim binds)`,
             ]
           : []),
-        ...eventsFor(s, 'PersistentVolumeClaim', pvc.metadata.name).slice(0, 2).map(eventEvidence),
+        ...eventsFor(s, 'PersistentVolumeClaim', pvc).slice(0, 2).map(eventEvidence),
       ];
       const candidates = classes.length
         ? `existing classes: ${classes.join(', ')}`

@@ -162,7 +162,7 @@ export const createFailureAnalyzer: Analyzer = {
     for (const ctrl of [...s.replicaSets, ...s.statefulSets, ...s.daemonSets, ...s.jobs]) {
       if (ctrl.kind === 'ReplicaSet' && (ctrl.spec?.replicas ?? 0) === 0) continue;
       const failure = conditionOf(ctrl, 'ReplicaFailure');
-      const event = eventsFor(s, ctrl.kind ?? 'ReplicaSet', ctrl.metadata.name).find(
+      const event = eventsFor(s, ctrl.kind ?? 'ReplicaSet', ctrl).find(
         (e) => e.reason === 'FailedCreate',
       );
       const message = String(

@@ -34,7 +34,7 @@ export const EXPECTED: Record<string, Expectation> = {
     code: 'CONTAINER_COMMAND_NOT_FOUND',
     kind: 'Deployment',
     name: 'report-exporter',
-    fix: null,
+    fix: 'ClearCommandOverride',
   },
   'default-deny-egress-dns': {
     code: 'NETPOL_BLOCKS_DNS',
