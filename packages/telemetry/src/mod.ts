@@ -17,4 +17,4 @@ export {
   traceparentOf,
   type HeaderCarrier,
 } from './traceparent.ts';
-export { inConsumerSpan, type Attributes, type Span } from './spans.ts';
+export { inConsumerSpan, inSpan, type Attributes, type Span } from './spans.ts';

@@ -22,10 +22,23 @@ export async function inConsumerSpan<T>(
   attributes: Attributes,
   fn: (span: Span) => Promise<T> | T,
 ): Promise<T> {
+  return inSpan(name, traceparent, attributes, fn, SpanKind.CONSUMER);
+}
+
+/**
+ * The same for work a request starts (the gateway appending a user's request or decision):
+ * a SERVER span continuing `traceparent` when given (the operation's trace), so events
+ * appended inside carry it and every service's work joins one trace.
+ */
+export async function inSpan<T>(
+  name: string,
+  traceparent: string | null,
+  attributes: Attributes,
+  fn: (span: Span) => Promise<T> | T,
+  kind: SpanKind = SpanKind.SERVER,
+): Promise<T> {
   const parent = contextFromTraceparent(traceparent, context.active());
-  const span = trace
-    .getTracer(TRACER_NAME)
-    .startSpan(name, { kind: SpanKind.CONSUMER, attributes }, parent);
+  const span = trace.getTracer(TRACER_NAME).startSpan(name, { kind, attributes }, parent);
   try {
     return await context.with(trace.setSpan(parent, span), () => fn(span));
   } catch (err) {

@@ -1,3 +1,4 @@
+import { inSpan } from '@opsloop/telemetry';
 import { createHash } from 'node:crypto';
 import {
   ApprovalExpiredError,
@@ -92,7 +93,15 @@ export async function decideApproval(
       return { answer: outcome.answer, appended: false };
     }
     try {
-      const result = await deps.log.append(opId, outcome.envelopes, view.eventCount);
+      // The decision joins the operation's trace, so the executor's and verifier's work does too.
+      const first = (await deps.log.readRaw(opId))[0] as
+        { traceparent?: string | null } | undefined;
+      const result = await inSpan(
+        'approval decision',
+        first?.traceparent ?? null,
+        { 'opsloop.operation.id': opId },
+        () => deps.log.append(opId, outcome.envelopes, view.eventCount),
+      );
       await deps.store.waitFor(result.lastSequence);
       if (outcome.expired) throw expiredError(outcome.expired);
       const after = result.events.map((e) => OpsEvents.parse(e)).reduce(applyToView, view);

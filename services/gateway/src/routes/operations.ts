@@ -1,3 +1,4 @@
+import { inSpan } from '@opsloop/telemetry';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { newEvent } from '@opsloop/contracts';
@@ -68,7 +69,13 @@ export function operationRoutes(app: FastifyInstance, ctx: RouteContext) {
           id: `${id}:requested`,
         },
       );
-      const result = await ctx.log.append(id, [event], 0);
+      // The operation's trace starts here; every service continues it from the events.
+      const result = await inSpan(
+        'POST /api/v1/operations',
+        null,
+        { 'opsloop.operation.id': id },
+        () => ctx.log.append(id, [event], 0),
+      );
       await ctx.store.waitFor(result.lastSequence);
       request.log.info({ opId: id, user: identity.name }, 'operation requested');
       return reply.code(202).send({ id, status: 'requested' });
