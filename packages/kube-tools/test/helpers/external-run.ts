@@ -3,6 +3,32 @@ import { attempt } from './attempt.ts';
 import { EXTERNAL, externalPath } from './external.ts';
 import { runScenario } from './scenario.ts';
 
+/**
+ * Held-out scenarios the analyzers do not solve yet, measured 2026-12-02 (11 of 17 solved),
+ * with what is missing. Each is still run, and must still fail: when one starts passing,
+ * its test fails too, so this list (and the score in the README) stays exact.
+ */
+export const NOT_SOLVED_YET: Record<string, string> = {
+  'configmap-key-case': 'several env-var fixes on one container are not merged into one step',
+  'rbac-role-wrong-resource':
+    'no finding from "forbidden: cannot list" log lines (Roles are not in the snapshot)',
+  'service-selector-wrong-key':
+    'the selector candidate search misses a key that differs only in its name',
+  'daemonset-nodeselector-typo': 'no analyzer for a DaemonSet whose nodeSelector matches no node',
+  'nodeselector-key-typo': 'nodeSelector near-matches compare values, not keys',
+  'statefulset-memory-above-nodes':
+    "the fix needs a follow-up DeletePod of the StatefulSet's stuck pod",
+};
+
+/** One held-out scenario: solved, or (when listed above) still not solved. */
+export async function expectHeldOut(name: string): Promise<void> {
+  if (NOT_SOLVED_YET[name] === undefined) return expectSolved(name);
+  await expect(
+    expectSolved(name),
+    `${name} is solved now: take it off NOT_SOLVED_YET`,
+  ).rejects.toThrow();
+}
+
 /** Run one held-out scenario: each fault named and fixed (or a person asked), no false alarm. */
 export async function expectSolved(name: string): Promise<void> {
   const e = EXTERNAL[name]!;
