@@ -109,6 +109,12 @@ describe('executor refuses or stops without writing', () => {
     ]);
     expect(executorWrites(world, 'checkout-service')).toHaveLength(1);
     expect(executorWrites(world, 'tax-calculator')).toHaveLength(0);
+    // Give carol her rights back: the next test needs her as a second approver.
+    await removeRbac('rolebindings', 'only-checkout-carol');
+    await createRbac(
+      'rolebindings',
+      binding('deployer-carol', 'carol', 'ClusterRole', 'shop-deployer'),
+    );
   }, 60_000);
 
   it('a plan needing two approvers does not execute on one; the second approval starts it', async () => {
