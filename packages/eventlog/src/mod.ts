@@ -55,3 +55,4 @@ export {
   operationSummaryProjection,
   type OperationSummary,
 } from './operation-summary.ts';
+export { OperationSession, untilReachable, type OpsLog } from './operation-session.ts';
