@@ -14,6 +14,8 @@ export interface CheckOutcome {
   message: string;
   /** Evaluations made (1 = decided on the first look). */
   evaluations: number;
+  /** Failed for good (a rollout past its progress deadline): waiting longer cannot help. */
+  final?: boolean;
 }
 
 /** Checks that must keep passing for the stable window once they pass (a snapshot proves little). */
@@ -24,11 +26,16 @@ const MUST_STAY_PASSING = new Set(['PodsHealthy', 'NoNewWarningEvents']);
  * stable window), fails for good (a rollout whose progress deadline passed), or runs out of
  * its timeout; the last evaluation's observed values are the result. A check the cluster
  * cannot answer (timeout, API error) is a failed evaluation, retried like any other.
+ *
+ * `stop` ends the wait early (another check of the plan failed for good, so the verification
+ * has failed whatever this one does): the check then fails with its last observation, unless
+ * it had settled as passed.
  */
 export async function evaluateUntilSettled(
   spec: CheckSpec,
   cluster: Cluster,
   policy: CheckPolicy,
+  stop?: AbortSignal,
 ): Promise<CheckOutcome> {
   const timeoutMs = policy.timeoutsMs[spec.name] ?? FALLBACK_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
@@ -43,7 +50,14 @@ export async function evaluateUntilSettled(
       if (now - passingSince >= window) return { ...result, evaluations };
     } else {
       passingSince = null;
-      if (result.observed.stalled === true) return { ...result, evaluations };
+      if (result.observed.stalled === true) return { ...result, evaluations, final: true };
+    }
+    if (stop?.aborted) {
+      const why = String(stop.reason ?? 'another check failed for good');
+      const message = result.passed
+        ? `${result.message}, but not yet for the ${window} ms stable window when ${why}`
+        : `${result.message} (not settled when ${why})`;
+      return { passed: false, observed: result.observed, message, evaluations };
     }
     if (now >= deadline) {
       const message = result.passed
@@ -52,6 +66,19 @@ export async function evaluateUntilSettled(
       return { passed: false, observed: result.observed, message, evaluations };
     }
     const wait = Math.min(policy.pollMs, Math.max(0, deadline - now));
-    await new Promise((resolve) => setTimeout(resolve, wait));
+    await sleep(wait, stop);
   }
+}
+
+/** Waits `ms`, or less when `stop` fires first. */
+function sleep(ms: number, stop: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      stop?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    stop?.addEventListener('abort', done, { once: true });
+  });
 }

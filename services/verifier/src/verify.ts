@@ -86,8 +86,17 @@ async function runChecks(ctx: VerifierContext, s: Session): Promise<void> {
       if (!done.has(key)) open.push({ stepIndex, check, key, n });
     }),
   );
+  // One check failed for good means the verification has failed: the others stop waiting
+  // (a crashlooping rollout would otherwise hold PodsHealthy for its whole timeout).
+  const stop = new AbortController();
   const outcomes = await Promise.all(
-    open.map((c) => evaluateUntilSettled(c.check, ctx.cluster, ctx.checks)),
+    open.map(async (c) => {
+      const outcome = await evaluateUntilSettled(c.check, ctx.cluster, ctx.checks, stop.signal);
+      if (outcome.final && !stop.signal.aborted) {
+        stop.abort(`${c.check.name} failed for good`);
+      }
+      return outcome;
+    }),
   );
   for (const [i, c] of open.entries()) {
     const outcome = outcomes[i] as CheckOutcome;
