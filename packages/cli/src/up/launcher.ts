@@ -13,6 +13,7 @@ import {
   type ServiceName,
   type Team,
 } from './identities.ts';
+import { checkKubeconfig } from './kubeconfig-check.ts';
 import { LaunchError, ensureNatsServer, freePort, portIsFree, startEmbeddedNats } from './nats.ts';
 import { embeddedUsers, kubernetesGroupOfTeam } from './users.ts';
 
@@ -93,6 +94,11 @@ export async function startOpsloop(options: OpsloopOptions = {}): Promise<Runnin
     for (const item of started.splice(0).reverse()) await item.stop().catch(() => undefined);
   };
   try {
+    // A real cluster's kubeconfig is checked before anything starts.
+    const realKubeconfig =
+      options.kubeconfig && !options.cluster
+        ? checkKubeconfig(options.kubeconfig, options.context)
+        : undefined;
     // A concrete port even when 0 was asked for, so a restarted gateway comes back on it.
     const gatewayPort =
       options.gatewayPort === 0 ? await freePort() : (options.gatewayPort ?? 8080);
@@ -111,8 +117,8 @@ export async function startOpsloop(options: OpsloopOptions = {}): Promise<Runnin
 
     const kubeconfigs = options.cluster
       ? (identity: string) => options.cluster!.kubeconfigFor(identity)
-      : options.kubeconfig
-        ? realCluster(options.kubeconfig)
+      : realKubeconfig
+        ? () => realKubeconfig
         : await embeddedCluster(options, dir, teams, say, started, processes);
 
     const common = (service: ServiceName) => [
@@ -190,16 +196,6 @@ async function embeddedNats(
   const nats = await startEmbeddedNats({ binary, storeDir: dir.natsStore, port });
   started.push(nats);
   return nats.url;
-}
-
-function realCluster(kubeconfig: string): (identity: string) => string {
-  const path = resolve(kubeconfig);
-  if (!existsSync(path)) {
-    throw new LaunchError(
-      `kubeconfig ${kubeconfig} does not exist: pass --kubeconfig with an existing file`,
-    );
-  }
-  return () => path;
 }
 
 async function embeddedCluster(

@@ -24,6 +24,12 @@ export function findNatsServer(): string | undefined {
  * apt-get) when it is missing and the script is there.
  */
 export function ensureNatsServer(repoRoot: string): string {
+  const given = process.env.NATS_SERVER;
+  if (given && !existsSync(given)) {
+    throw new LaunchError(
+      `nats-server not found at NATS_SERVER=${given}: fix or unset NATS_SERVER, run \`sudo apt-get install -y nats-server\`, or set NATS_URL to a running server`,
+    );
+  }
   const found = findNatsServer();
   if (found) return found;
   const script = join(repoRoot, 'scripts', 'ensure-test-tools.sh');
@@ -67,8 +73,15 @@ export async function startEmbeddedNats(options: {
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let spawnError: Error | undefined;
+  child.once('error', (error) => (spawnError = error));
   const deadline = Date.now() + 15_000;
   while (!(await answers(options.port))) {
+    if (spawnError) {
+      throw new LaunchError(
+        `nats-server ${options.binary} could not be started (${spawnError.message}): run \`sudo apt-get install -y nats-server\`, or set NATS_URL to a running server`,
+      );
+    }
     if (child.exitCode !== null) {
       throw new LaunchError(`nats-server exited at start: ${stderr.trim().split('\n').at(-1)}`);
     }
