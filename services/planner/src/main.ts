@@ -15,10 +15,12 @@ import {
 import { startTelemetry } from '@opsloop/telemetry';
 import { Registry } from 'prom-client';
 import { PLANNER_SETTINGS, PlannerConfig } from './config.ts';
+import { plannerFromConfig } from './model/from-config.ts';
 import { startPlanner } from './service.ts';
 
 await runService('planner', async () => {
   const config = parseConfig(PlannerConfig, PLANNER_SETTINGS, process.argv.slice(2));
+  const model = plannerFromConfig(config);
   const logger = createLogger('planner', config.logLevel);
   const telemetry = startTelemetry(
     { serviceName: 'opsloop-planner' },
@@ -33,7 +35,14 @@ await runService('planner', async () => {
   const nc = await connectNats(config.natsUrl, 'planner');
   const log = await EventLog.open(nc, OpsEvents);
   const registry = new Registry();
-  const planner = await startPlanner({ log, cluster, logger, limits: config, registry });
+  const planner = await startPlanner({
+    log,
+    cluster,
+    logger,
+    limits: config,
+    registry,
+    ...(model ? { planner: model.planner } : {}),
+  });
   const health =
     config.healthPort === undefined
       ? null
@@ -44,7 +53,19 @@ await runService('planner', async () => {
         });
   return {
     logger,
-    details: { llm: config.llm, cluster: cluster.server, healthPort: health?.port },
+    // Never the config object itself: only what is safe to print (no key, no URL credentials).
+    details: {
+      llm: config.llm,
+      ...(model
+        ? {
+            model: model.provider.model,
+            llmUrl: model.provider.endpoint,
+            llmTools: config.llmTools,
+          }
+        : {}),
+      cluster: cluster.server,
+      healthPort: health?.port,
+    },
     running: {
       async stop() {
         await planner.stop();

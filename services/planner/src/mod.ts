@@ -21,3 +21,10 @@ export { errorGroups, logErrorsAnswer, logsAnswer, type PodLog } from './logs.ts
 export type { OpsLog } from './ops-log.ts';
 export { readToolRunner, READ_TOOL_ERRORS, type ReadToolRunner } from './read-tools.ts';
 export { Budget } from './context.ts';
+export { ModelPlanner } from './model/planner.ts';
+export { OllamaProvider } from './model/ollama.ts';
+export { OpenAiProvider } from './model/openai.ts';
+export { plannerFromConfig } from './model/from-config.ts';
+export { MODEL_ERRORS, type ChatProvider } from './model/provider.ts';
+export type { LoopSettings } from './model/loop.ts';
+export type { ModelUsage } from './model/usage.ts';

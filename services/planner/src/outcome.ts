@@ -3,6 +3,7 @@ import {
   PLAN_SCHEMA_VERSION,
   type Command,
   type ErrorInfo,
+  type Finding as FindingPayload,
   type Plan,
 } from '@opsloop/contracts';
 import {
@@ -16,13 +17,20 @@ import {
 } from '@opsloop/kube-tools';
 import type { Cluster } from '@opsloop/kube-tools';
 import type { PlannerLimits } from './config.ts';
-import { Budget, contextSummary, gatherContext, type OperationInput } from './context.ts';
+import {
+  Budget,
+  contextSummary,
+  gatherContext,
+  type Context,
+  type OperationInput,
+} from './context.ts';
 import { readToolRunner } from './read-tools.ts';
 import { diagnosisPayload, injectionFindings, scopeFindings } from './diagnosis.ts';
 import { parseRequest } from './intent.ts';
-import { checkLimits, checkTargets, type TargetRef } from './policy.ts';
+import { checkLimits, checkRequestNamespace, checkTargets, type TargetRef } from './policy.ts';
 import { inSpan, PlannerAttr } from './spans.ts';
-import type { Planner, Proposal } from './strategy.ts';
+import type { Decision, ModelUsage, Planner, Proposal } from './strategy.ts';
+import { ModelRunError } from './model/usage.ts';
 
 /** A command of the outcome and the suffix of its deterministic event id. */
 export interface Decided {
@@ -79,25 +87,34 @@ export async function decideOutcome(
   const targets = r && 'found' in r ? [r.found, ...r.others] : [];
   const findings = context.snapshot ? scopeFindings(allFindings, context.snapshot, targets) : [];
   const flagged = injectionFindings(context.snapshot, context.logs);
-  const decided: Decided[] = [
+  const budget = new Budget(cluster, limits, { calls: context.apiCalls, bytes: context.bytesRead });
+  // Context and diagnosis are recorded after the decision, so that they carry what a model
+  // cost and whether it was reachable; they come first in the operation all the same.
+  const recorded = (model?: ModelUsage): Decided[] => [
     {
       suffix: 'context',
       command: {
         type: 'RecordContext',
-        summary: contextSummary(context, limits),
-        toolCalls: context.apiCalls,
+        summary: withModel(contextSummary(context, limits), model),
+        toolCalls: budget.spent().calls,
         truncated: context.truncated,
+        ...(model ? { model } : {}),
       },
     },
     {
       suffix: 'diagnosis',
-      command: { type: 'RecordDiagnosis', findings: diagnosisPayload([...flagged, ...findings]) },
+      command: {
+        type: 'RecordDiagnosis',
+        findings: [
+          ...(model?.fallback ? [modelUnreachable(context.namespace, model.fallback)] : []),
+          ...diagnosisPayload([...flagged, ...findings]),
+        ].slice(0, 100),
+      },
     },
   ];
-  const decision = await inSpan(
-    'planner decide',
-    { [PlannerAttr.Intent]: parsed.intent.kind },
-    () =>
+  let decision: Decision;
+  try {
+    decision = await inSpan('planner decide', { [PlannerAttr.Intent]: parsed.intent.kind }, () =>
       planner.decide({
         request: input,
         parsed,
@@ -105,14 +122,18 @@ export async function decideOutcome(
         findings: [...findings, ...flagged],
         allFindings,
         cluster,
-        readTool: readToolRunner(
-          cluster,
-          new Budget(cluster, limits, { calls: context.apiCalls, bytes: context.bytesRead }),
-          context.namespace ? [context.namespace] : [],
-        ),
+        readTool: readToolRunner(cluster, budget, context.namespace ? [context.namespace] : []),
         limits,
       }),
-  );
+    );
+  } catch (error) {
+    // A model that failed (timeout, HTTP error, invalid output, a bound): the operation's
+    // failure, recorded after what was read and what it cost.
+    if (error instanceof ModelRunError)
+      return [...recorded(error.usage), ...failure(errorInfo(error))];
+    throw error;
+  }
+  const decided = recorded(decision.model);
   if (decision.kind === 'answer') {
     return [
       ...decided,
@@ -122,7 +143,15 @@ export async function decideOutcome(
   }
   return [
     ...decided,
-    ...(await planned(decision.proposals, decision.rationale, input, cluster, planner, limits)),
+    ...(await planned(
+      decision.proposals,
+      decision.rationale,
+      input,
+      context,
+      cluster,
+      planner,
+      limits,
+    )),
   ];
 }
 
@@ -131,6 +160,7 @@ async function planned(
   proposals: Proposal[],
   rationale: string,
   input: OperationInput,
+  context: Context,
   cluster: Cluster,
   planner: Planner,
   limits: PlannerLimits,
@@ -147,7 +177,10 @@ async function planned(
       );
     }
   }
-  const refused = checkTargets(targets, input.scope, limits);
+  const refused = [
+    ...checkTargets(targets, input.scope, limits),
+    ...checkRequestNamespace(targets, context.namespace),
+  ];
   if (refused.length > 0) return rejected({ type: 'RejectPlanByPolicy', violations: refused });
   const kubePolicy = { protectedNamespaces: limits.protectedNamespaces, allowProtected: [] };
   const steps = [];
@@ -224,4 +257,28 @@ export function errorInfo(error: unknown): ErrorInfo {
     message: String((error as Error)?.message ?? error).slice(0, 2000) || 'failed',
     retryable: false,
   };
+}
+
+/** The diagnosis says when the model could not be reached and the analyzers planned alone. */
+function modelUnreachable(namespace: string | null, reason: string): FindingPayload {
+  return {
+    code: 'MODEL_UNREACHABLE',
+    severity: 'info',
+    object: { kind: 'Namespace', namespace: null, name: namespace ?? 'default' },
+    explanation:
+      `The configured model could not be reached, so this request was planned without a model (analyzers only): ${reason}`.slice(
+        0,
+        2000,
+      ),
+    evidence: [],
+  };
+}
+
+function withModel(summary: string, model: ModelUsage | undefined): string {
+  if (!model) return summary;
+  const line =
+    `model: ${model.provider} ${model.name}, ${model.calls} calls, ${model.promptTokens} prompt tokens ` +
+    `(largest ${model.maxPromptTokens}), ${model.completionTokens} completion tokens, ${model.toolCalls} tool calls, ${model.repairs} repairs` +
+    (model.fallback ? `; not reachable, planned without a model` : '');
+  return `${summary}\n${line}`.slice(0, 8000);
 }

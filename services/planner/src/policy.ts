@@ -106,3 +106,24 @@ export function checkLimits(
   });
   return violations;
 }
+
+/**
+ * A step must stay in the namespace the request is about, even inside the requester's
+ * scope: a model (or text it read) cannot carry a plan over to another of their
+ * namespaces. Cluster-scoped targets are refused by checkTargets already.
+ */
+export function checkRequestNamespace(
+  targets: readonly TargetRef[],
+  namespace: string | null,
+): Violation[] {
+  const violations: Violation[] = [];
+  targets.forEach((target, stepIndex) => {
+    if (target.namespace === null || target.namespace === namespace) return;
+    violations.push({
+      rule: 'request-namespace',
+      message: `step ${stepIndex + 1} (${target.kind} ${target.namespace}/${target.name}) is outside namespace ${namespace ?? '(none)'}, which the request is about`,
+      stepIndex,
+    });
+  });
+  return violations;
+}

@@ -9,6 +9,13 @@ export const PlannerAttr = {
   Outcome: 'opsloop.planner.outcome',
   ApiCalls: 'opsloop.planner.api_calls',
   BytesRead: 'opsloop.planner.bytes_read',
+  // The model's calls, named as OpenTelemetry's GenAI conventions name them.
+  ModelProvider: 'gen_ai.system',
+  Model: 'gen_ai.request.model',
+  PromptTokens: 'gen_ai.usage.input_tokens',
+  CompletionTokens: 'gen_ai.usage.output_tokens',
+  PromptTokensEstimate: 'opsloop.planner.prompt_tokens_estimate',
+  ModelToolCalls: 'opsloop.planner.model_tool_calls',
 } as const;
 
 /**

@@ -3,6 +3,7 @@ import type { PlannerLimits } from './config.ts';
 import type { Context, OperationInput } from './context.ts';
 import type { ParsedRequest } from './intent.ts';
 import type { ReadToolRunner } from './read-tools.ts';
+import type { ModelUsage } from './model/usage.ts';
 
 /**
  * The seam between the event flow and whatever decides what to do. The flow gathers
@@ -40,5 +41,9 @@ export interface Proposal {
   why: string;
 }
 
-export type Decision =
-  { kind: 'plan'; proposals: Proposal[]; rationale: string } | { kind: 'answer'; answer: string };
+/** What a model cost and whether it was used; recorded in ContextGathered. */
+export type { ModelUsage } from './model/usage.ts';
+
+export type Decision = (
+  { kind: 'plan'; proposals: Proposal[]; rationale: string } | { kind: 'answer'; answer: string }
+) & { model?: ModelUsage };

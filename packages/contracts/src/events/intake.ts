@@ -40,6 +40,29 @@ export const ContextGathered = defineEvent(
     toolCalls: z.number().int().min(0).max(10_000),
     /** True when the token budget cut the context short. */
     truncated: z.boolean(),
+    /**
+     * The model that planned, when one was configured (absent: `--llm none`, and events
+     * written before the model layer). Counts only: never a prompt, a reply or a key.
+     */
+    model: z
+      .object({
+        provider: z.enum(['ollama', 'openai-compatible']),
+        name: text(256),
+        /** Chat requests made (each a round trip to the model). */
+        calls: z.number().int().min(0).max(1000),
+        /** Prompt tokens over all calls: the provider's count where it gives one, else an estimate. */
+        promptTokens: z.number().int().min(0).max(100_000_000),
+        /** The largest single prompt, the figure the token budget bounds. */
+        maxPromptTokens: z.number().int().min(0).max(100_000_000),
+        completionTokens: z.number().int().min(0).max(100_000_000),
+        /** Read tools the model called. */
+        toolCalls: z.number().int().min(0).max(1000),
+        /** Invalid replies sent back to the model with the validation error. */
+        repairs: z.number().int().min(0).max(100),
+        /** Set when the model could not be reached and the planner planned without it. */
+        fallback: text(1000).optional(),
+      })
+      .optional(),
   }),
 );
 
