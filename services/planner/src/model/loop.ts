@@ -156,7 +156,7 @@ async function loop(
       const room = charsFor(settings.tokenBudget - promptTokens(messages, tools) - 300);
       const handled = await handle(call, readTool, usage, settings, nonce, room);
       if ('final' in handled) return handled.final;
-      if (handled.bad) lastBad = handled.text;
+      if (handled.bad) lastBad = handled.text.replace(/^error: /, '');
       messages.push(
         settings.mode === 'native'
           ? { role: 'tool', content: handled.text, toolCallId: call.id, toolName: call.name }
