@@ -81,7 +81,20 @@ const NEEDS: Record<string, string[]> = {
     'create authorization.k8s.io:subjectaccessreviews',
     'get namespaces - kube-system',
   ],
-  gateway: ['create authorization.k8s.io:subjectaccessreviews', 'get namespaces - kube-system'],
+  gateway: [
+    'create authorization.k8s.io:subjectaccessreviews',
+    'get namespaces - kube-system',
+    // The console's findings: the analyzers' reads, read-only.
+    'list pods',
+    'get nodes - node-1',
+    'list storage.k8s.io:storageclasses',
+    'list networking.k8s.io:ingressclasses',
+    'list admissionregistration.k8s.io:validatingwebhookconfigurations',
+    'list pods shop',
+    'list apps:deployments shop',
+    'list events shop',
+    'get pods/log shop web-1',
+  ],
 };
 
 /** Forbidden to every ServiceAccount. */

@@ -10,15 +10,19 @@ import type { Logger } from 'pino';
 import type { Step } from '@opsloop/contracts';
 import { DEFAULT_APPROVAL_POLICY, type ApprovalPolicy } from './approvals/policy.ts';
 import { authenticate } from './auth/authenticate.ts';
+import { LoginSettings } from './auth/login.ts';
 import { OidcVerifier } from './auth/oidc.ts';
 import { TokenVerifier } from './auth/tokens.ts';
 import { ApiCode, ApiError } from './errors.ts';
 import type { KubeSubject, StepAccessReview } from './kube/access.ts';
+import type { NamespaceFindings } from './kube/findings.ts';
 import { GatewayMetrics } from './metrics.ts';
 import type { OperationStore, OpsLog } from './model/store.ts';
 import { approvalRoutes } from './routes/approval.ts';
+import { PUBLIC_PATHS, authRoutes } from './routes/auth.ts';
 import type { RouteContext } from './routes/context.ts';
 import { eventRoutes } from './routes/events.ts';
+import { findingRoutes } from './routes/findings.ts';
 import { operationRoutes } from './routes/operations.ts';
 import { systemRoutes } from './routes/system.ts';
 import { Directory } from './users/directory.ts';
@@ -33,6 +37,8 @@ export interface GatewayOptions {
   clusterId: () => Promise<string>;
   /** SubjectAccessReview of every step (kube-tools' reviewStepAccess shape). */
   reviewAccess: (subject: KubeSubject, steps: readonly Step[]) => Promise<StepAccessReview>;
+  /** The analyzers' findings in a namespace (FindingsSource); absent: the route answers 503. */
+  findings?: (namespace: string) => Promise<NamespaceFindings>;
   /** NATS and the stream reachable and correctly configured. */
   ready: () => Promise<boolean>;
   policy?: ApprovalPolicy;
@@ -137,6 +143,7 @@ export async function build(options: GatewayOptions): Promise<FastifyInstance> {
 
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/v1/')) return;
+    if (PUBLIC_PATHS.has(request.url.split('?')[0]!)) return;
     request.identity = await authenticate(request.headers.authorization, tokens, oidc);
   });
   app.addHook('onResponse', async (request, reply) => {
@@ -150,6 +157,8 @@ export async function build(options: GatewayOptions): Promise<FastifyInstance> {
   operationRoutes(app, ctx);
   eventRoutes(app, ctx);
   approvalRoutes(app, ctx);
+  findingRoutes(app, options.findings);
+  authRoutes(app, new LoginSettings(options.users.oidc));
   systemRoutes(app, ctx, options.ready);
   return app;
 }

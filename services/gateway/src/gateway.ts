@@ -9,6 +9,7 @@ import type { Cluster } from '@opsloop/kube-tools';
 import { build } from './app.ts';
 import type { GatewayConfig } from './config.ts';
 import { reviewPlanAccess } from './kube/access.ts';
+import { FindingsSource } from './kube/findings.ts';
 import { GatewayMetrics } from './metrics.ts';
 import { OperationStore, type OpsLog } from './model/store.ts';
 import { loadUsersFile } from './users/load.ts';
@@ -38,6 +39,7 @@ export async function startGateway(
   const store = await OperationStore.open(deps.log, { rebuild: config.rebuildProjection });
   const metrics = deps.metrics ?? new GatewayMetrics();
   let clusterId: Promise<string> | undefined;
+  const findings = new FindingsSource(deps.cluster);
   const app = await build({
     users,
     log: deps.log,
@@ -50,6 +52,7 @@ export async function startGateway(
         throw error;
       })),
     reviewAccess: (subject, steps) => reviewPlanAccess(deps.cluster, subject, steps),
+    findings: (namespace) => findings.get(namespace),
     ready: () => streamReady(deps.nc, deps.log),
     policy: { ttlMs: config.approvalTtlMinutes * 60_000, requiredByRisk: config.approvers },
     webDir: config.web,

@@ -12,6 +12,8 @@ export const CreateOperationBody = z.strictObject({
 export const ListQuery = z.strictObject({
   status: z.enum(STATUSES).optional(),
   namespace: DnsLabel.optional(),
+  /** Operations of this team (one of the caller's; any other matches nothing they may see). */
+  team: z.string().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z
     .string()

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { headers as natsHeaders } from '@nats-io/nats-core';
+import { newEvent, seal } from '@opsloop/contracts';
+import { OP_VERSION_HEADER, verifyChain } from '@opsloop/eventlog';
 import { startHarness, request, type Harness } from './helpers/harness.ts';
 import { plan } from './helpers/plans.ts';
 import { openSse } from './helpers/sse.ts';
@@ -81,6 +84,41 @@ describe('GET /api/v1/operations/:id/events', () => {
       'OperationRequested',
       'PlanProposed',
     ]);
+  });
+
+  it('the JSON array holds the envelopes as stored (an old version not upcast), so the chain verifies', async () => {
+    const id = await request(h, 'shop-requester');
+    const hash = await h.propose(id, plan('shop'));
+    const { events } = await h.log.read(id);
+    // An approval written by a gateway of the v1 era: no `required`, version 1.
+    const current = newEvent(
+      'ApprovalGranted',
+      {
+        planHash: hash,
+        approver: 'shop-approver',
+        expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      },
+      {
+        opId: id,
+        actor: { kind: 'user', id: 'shop-approver' },
+        causationId: events[1]!.id,
+        correlationId: id,
+      },
+    );
+    // Published as that gateway stored it (today's log writes the latest version only).
+    const raw = (await h.log.readRaw(id)) as { hash: string }[];
+    const old = seal({ ...current, version: 1, traceparent: null }, raw[1]!.hash);
+    const headers = natsHeaders();
+    headers.set(OP_VERSION_HEADER, '3');
+    await h.log.js.publish(h.log.subject(id), JSON.stringify(old), { headers });
+    const res = await h.call('shop-viewer', 'GET', `/api/v1/operations/${id}/events`, undefined, {
+      accept: 'application/json',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(await h.log.readRaw(id));
+    expect(res.body[2]).toMatchObject({ type: 'ApprovalGranted', version: 1 });
+    expect(res.body[2].payload).not.toHaveProperty('required');
+    expect(verifyChain(res.body).length).toBe(3);
   });
 
   it('another team gets a 404, not a stream', async () => {

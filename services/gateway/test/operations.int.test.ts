@@ -109,6 +109,13 @@ describe('GET /api/v1/operations', () => {
     expect(eu.body.items.map((i: { id: string }) => i.id).sort()).toEqual([ids[1], ids[3]].sort());
     const payView = await h.call('pay-viewer', 'GET', '/api/v1/operations');
     expect(payView.body.items.map((i: { id: string }) => i.id)).toEqual([payId]);
+    // By team: the operations of that team's requesters; another team's filter shows nothing new.
+    const shopTeam = await h.call('shop-viewer', 'GET', '/api/v1/operations?team=shop&limit=100');
+    expect(shopTeam.body.items.map((i: { id: string }) => i.id)).toEqual(
+      expect.arrayContaining(ids),
+    );
+    const payTeam = await h.call('shop-viewer', 'GET', '/api/v1/operations?team=pay');
+    expect(payTeam.body.items).toEqual([]);
   });
 
   it('rejects a bad status, limit or cursor with field errors', async () => {
@@ -187,7 +194,10 @@ describe('identity and service routes', () => {
     const spec = await h.call(null, 'GET', '/api/openapi.json');
     expect(spec.body.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.body.paths).sort()).toEqual([
+      '/api/v1/auth/config',
+      '/api/v1/auth/oidc/token',
       '/api/v1/me',
+      '/api/v1/namespaces/{namespace}/findings',
       '/api/v1/operations',
       '/api/v1/operations/{id}',
       '/api/v1/operations/{id}/approval',

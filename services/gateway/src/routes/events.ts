@@ -12,7 +12,8 @@ const LastEventId = /^\d{1,9}$/;
  * An operation's events. As Server-Sent Events (default): `id` is the event's position in
  * the operation (1, 2, …), so a reconnect with `Last-Event-ID: n` resumes after the n-th
  * event with nothing missed or repeated; a comment line every `heartbeatMs` keeps proxies
- * from closing an idle stream. With `Accept: application/json`: the events so far, as an array.
+ * from closing an idle stream. With `Accept: application/json`: the events so far, as an array of the envelopes exactly
+ * as stored, so their hash chain verifies.
  */
 export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
   const open = new Set<ServerResponse>();
@@ -41,7 +42,8 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
       if (view === null || !canSee(identity, view)) throw notFound();
       const accept = request.headers.accept ?? '';
       if (accept.includes('application/json') && !accept.includes('text/event-stream')) {
-        return (await ctx.log.read(id)).events;
+        // Exactly as stored (not upcast): the export then verifies with `opsloop audit verify`.
+        return ctx.log.readRaw(id);
       }
       const header = request.headers['last-event-id'];
       const resumeFrom =

@@ -102,6 +102,7 @@ export function operationRoutes(app: FastifyInstance, ctx: RouteContext) {
           canSee(identity, v) &&
           (query.status === undefined || v.status === query.status) &&
           (query.namespace === undefined || v.namespace === query.namespace) &&
+          (query.team === undefined || v.teams.includes(query.team)) &&
           (after === null || before(v, after)),
       );
       matching.sort((a, b) => (before(a, b) ? 1 : before(b, a) ? -1 : 0));

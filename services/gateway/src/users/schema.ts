@@ -66,6 +66,16 @@ export const Oidc = z.strictObject({
   groupsClaim: z.string().min(1).max(128).default('groups'),
   /** Roles given to OIDC users with no user entry, by group; none matched → viewer. */
   groupRoles: z.record(z.string().min(1).max(256), z.array(Role).min(1)).default({}),
+  /**
+   * The console's sign-in button (authorization code + PKCE, a public client): the client id
+   * (default: the audience, so the ID token's `aud` is what the gateway accepts), and the
+   * endpoints (default: read from the issuer's /.well-known/openid-configuration).
+   */
+  clientId: z.string().min(1).max(256).optional(),
+  authorizationUrl: z.url().optional(),
+  tokenUrl: z.url().optional(),
+  /** Default "openid profile email". */
+  scopes: z.string().min(1).max(512).optional(),
 });
 
 export const UsersFile = z
