@@ -370,6 +370,26 @@ describe('console against the real gateway', () => {
     await p.close();
   });
 
+  it("the Cluster view lists the analyzers' findings of your teams' namespaces, each with ask about this", async () => {
+    const p = await page('shop-requester');
+    await p.getByRole('link', { name: 'Cluster' }).click();
+    const backend = p.locator('[data-testid="namespace"][data-namespace="backend"]');
+    const finding = backend.getByTestId('finding').filter({ hasText: 'backend-api' }).first();
+    await finding.waitFor();
+    await expect(p.locator('[data-testid="namespace"]').count()).resolves.toBe(3);
+    await expect(p.locator('[data-namespace="payments"]').count()).resolves.toBe(0);
+    await screenshot(p, 'cluster-wide');
+    await p.setViewportSize(NARROW);
+    await screenshot(p, 'cluster-narrow');
+    await finding.getByRole('link', { name: 'Ask about this' }).click();
+    await p.waitForURL(/#\/ask/);
+    await expect(p.getByLabel('Namespace').inputValue()).resolves.toBe('backend');
+    await expect(
+      p.getByLabel('What should Opsloop look at or do?').inputValue(),
+    ).resolves.toContain('backend-api');
+    await p.close();
+  });
+
   it('says when an operation does not exist and when the session ended', async () => {
     const p = await page('payments-requester');
     await p.goto(`${stack.url}/#/ops/op-does-not-exist`);

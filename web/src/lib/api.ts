@@ -1,6 +1,6 @@
 import { json, send } from './http.ts';
 import type { StoredEnvelope } from './chain.ts';
-import type { Me, OperationDetail, OperationPage, Status } from './types.ts';
+import type { Me, NamespaceFindings, OperationDetail, OperationPage, Status } from './types.ts';
 
 /** The gateway's HTTP API (services/gateway), one function per route the console uses. */
 const V1 = '/api/v1';
@@ -11,6 +11,7 @@ export const getMe = (token?: string): Promise<Me> =>
 export interface ListQuery {
   status?: Status | undefined;
   namespace?: string | undefined;
+  team?: string | undefined;
   limit?: number;
   cursor?: string | undefined;
 }
@@ -19,6 +20,7 @@ export function listOperations(query: ListQuery, signal?: AbortSignal): Promise<
   const params = new URLSearchParams();
   if (query.status) params.set('status', query.status);
   if (query.namespace) params.set('namespace', query.namespace);
+  if (query.team) params.set('team', query.team);
   if (query.limit) params.set('limit', String(query.limit));
   if (query.cursor) params.set('cursor', query.cursor);
   const search = params.toString();
@@ -60,3 +62,10 @@ export function openEventStream(
     headers: lastEventId ? { 'last-event-id': lastEventId } : {},
   });
 }
+
+/** The analyzers' current findings in a namespace one of the user's teams owns. */
+export const getFindings = (namespace: string, signal?: AbortSignal): Promise<NamespaceFindings> =>
+  json<NamespaceFindings>(
+    `${V1}/namespaces/${encodeURIComponent(namespace)}/findings`,
+    signal ? { signal } : {},
+  );

@@ -100,3 +100,18 @@ export interface OperationDetail {
   updatedAt: string | null;
   closedAt: string | null;
 }
+
+/** GET /api/v1/namespaces/{ns}/findings: cluster text (evidence, explanation) is data. */
+export interface NamespaceFindings {
+  namespace: string;
+  observedAt: string;
+  findings: {
+    code: string;
+    severity: 'info' | 'warning' | 'critical';
+    object: { kind: string; namespace: string | null; name: string };
+    explanation: string;
+    evidence: string[];
+    proposedFix: { action: string; reasoning: string } | null;
+  }[];
+  unreadable: { resource: string; reason: string }[];
+}
