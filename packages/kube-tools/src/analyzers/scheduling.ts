@@ -2,13 +2,13 @@ import { quote, quoteJson } from '../redact.ts';
 import type { KubeObject } from '../types.ts';
 import {
   conditionOf,
-  editDistance,
   eventEvidence,
   eventsFor,
   groupByOwner,
   isWorkloadKind,
   topOwner,
 } from './helpers.ts';
+import { repairSelector, selects } from './node-labels.ts';
 import { smallerRequestFix } from './smaller-request.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { Analyzer, Finding, Remediation } from './types.ts';
@@ -37,30 +37,14 @@ function taintsIn(message: string): { key: string; value?: string }[] {
   return out;
 }
 
-function selectorFix(
+export function selectorFix(
   s: Snapshot,
   owner: KubeObject,
   selector: Record<string, string>,
 ): Remediation[] {
-  const known = [...s.nodes, ...s.selectorNodes];
-  const next: Record<string, string> = { ...selector };
-  const changes: string[] = [];
-  for (const [key, value] of Object.entries(selector)) {
-    if (known.some((n) => n.metadata.labels?.[key] === value)) continue;
-    const values = [
-      ...new Set(
-        known.map((n) => n.metadata.labels?.[key]).filter((v): v is string => v !== undefined),
-      ),
-    ];
-    const close = values.filter((v) => editDistance(v, value) <= 2);
-    const chosen = close.length === 1 ? close[0]! : values.length === 1 ? values[0]! : undefined;
-    if (chosen === undefined) return [];
-    next[key] = chosen;
-    changes.push(
-      `${key}=${value} → ${key}=${chosen}${close.length === 1 ? ' (near-identical)' : ' (the only value nodes carry)'}`,
-    );
-  }
-  if (!changes.length) return [];
+  const byName = new Map([...s.nodes, ...s.selectorNodes].map((n) => [n.metadata.name, n]));
+  const repair = repairSelector([...byName.values()], selector);
+  if (repair === null) return [];
   return [
     {
       action: 'SetNodeSelector',
@@ -68,10 +52,12 @@ function selectorFix(
         namespace: owner.metadata.namespace,
         kind: owner.kind,
         name: owner.metadata.name,
-        nodeSelector: next,
+        nodeSelector: repair.nodeSelector,
       },
       confidence: 0.65,
-      reasoning: `no node has the selected label value; the nodes with that label key carry another (${changes.join(', ')})`,
+      reasoning:
+        `no node carries the selected labels; compared with the labels nodes do carry: ${repair.changes.join(', ')}; ` +
+        `the new selector matches ${repair.matches.length} schedulable node(s): ${repair.matches.slice(0, 5).join(', ')}`,
     },
   ];
 }
@@ -258,6 +244,59 @@ export const schedulingAnalyzer: Analyzer = {
         humanAction: 'Read the scheduler message and adjust the constraint or the nodes it names.',
       });
     }
+    findings.push(...idleDaemonSets(s));
     return findings;
   },
 };
+
+/**
+ * A DaemonSet whose nodeSelector matches no node creates no pod at all: nothing is
+ * Pending and no event says why, so this reads the DaemonSet's own status against the
+ * nodes' labels.
+ */
+function idleDaemonSets(s: Snapshot): Finding[] {
+  if (s.selectorNodes.length === 0) return [];
+  const findings: Finding[] = [];
+  for (const ds of s.daemonSets) {
+    const selector = (ds.spec?.template?.spec?.nodeSelector ?? {}) as Record<string, string>;
+    const observed =
+      Number(ds.status?.observedGeneration ?? 0) >= Number(ds.metadata.generation ?? 0);
+    if (!observed || Number(ds.status?.desiredNumberScheduled ?? 0) > 0) continue;
+    if (Object.keys(selector).length === 0) continue;
+    if (s.selectorNodes.some((n) => selects(selector, n))) continue;
+    const fixes = selectorFix(s, ds, selector);
+    findings.push({
+      code: 'NODE_SELECTOR_NO_MATCH',
+      severity: 'critical',
+      object: objectOf(ds),
+      evidence: [
+        `DaemonSet ${ds.metadata.name}: desiredNumberScheduled 0, no pod created`,
+        `nodeSelector: ${quoteJson(selector)}`,
+        `nodes (${s.selectorNodes.length}) carry: ${quote(nodeLabelSummary(s.selectorNodes, selector), 300)}`,
+      ],
+      explanation:
+        'The DaemonSet may only run on nodes with labels no node has, so it runs no pod anywhere (nothing is Pending, no event says so).',
+      remediations: fixes,
+      ...(fixes.length
+        ? {}
+        : {
+            humanAction:
+              'Say which nodes this DaemonSet belongs on: label those nodes, or change the nodeSelector to labels they have.',
+          }),
+    });
+  }
+  return findings;
+}
+
+/** The nodes' values of the selector's keys and of keys spelt like them, e.g. "workload-tier=edge×2, core×1". */
+function nodeLabelSummary(nodes: KubeObject[], selector: Record<string, string>): string {
+  const wanted = Object.keys(selector).map((k) => k.toLowerCase().replace(/[^a-z0-9]/g, ''));
+  const counts = new Map<string, number>();
+  for (const n of nodes) {
+    for (const [k, v] of Object.entries(n.metadata.labels ?? {})) {
+      if (!wanted.includes(k.toLowerCase().replace(/[^a-z0-9]/g, ''))) continue;
+      counts.set(`${k}=${v}`, (counts.get(`${k}=${v}`) ?? 0) + 1);
+    }
+  }
+  return [...counts].map(([label, n]) => `${label}×${n}`).join(', ') || 'none of the selected keys';
+}

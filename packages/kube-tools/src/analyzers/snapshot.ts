@@ -43,7 +43,7 @@ export interface Snapshot {
   /** Secret names and key names; values never leave the client layer. */
   secrets: { name: string; type: string; keys: string[] }[];
   webhooks: KubeObject[];
-  /** Nodes carrying a label key that an unschedulable pod's nodeSelector asks for (bounded). */
+  /** Every node's labels and taints (first 100), read only when a nodeSelector may match no node. */
   selectorNodes: KubeObject[];
   /** Free cpu/memory of nodes a pod Pending for lack of them could use (empty otherwise). */
   nodeRoom: NodeRoom[];
@@ -163,7 +163,7 @@ export async function loadSnapshot(
   const missingNodes = nodeNames.filter((_, i) => fetched[i] === null);
   const [logs, selectorNodes, nodeRoom] = await Promise.all([
     loadCrashLogs(cluster, namespace, lists.pods),
-    loadSelectorNodes(cluster, lists.pods),
+    loadSelectorNodes(cluster, lists.pods, lists.daemonSets),
     loadNodeRoom(cluster, lists.pods),
   ]);
   return {
@@ -190,31 +190,41 @@ export async function loadSnapshot(
  * label-selector query (label existence), capped — enough to spot a mistyped value without
  * listing the cluster's nodes.
  */
-async function loadSelectorNodes(cluster: Cluster, pods: KubeObject[]): Promise<KubeObject[]> {
-  const keys = new Set<string>();
-  for (const pod of pods) {
-    if (pod.status?.phase !== 'Pending' || pod.spec?.nodeName) continue;
-    for (const key of Object.keys(pod.spec?.nodeSelector ?? {})) keys.add(key);
-  }
-  const lists = await Promise.all(
-    [...keys].slice(0, 4).map((key) =>
-      cluster
-        .request<{ items: KubeObject[] }>('GET', '/api/v1/nodes', {
-          query: { labelSelector: key, limit: 20 },
-        })
-        .then(
-          (l) =>
-            l.items.map((n) => ({
-              apiVersion: 'v1',
-              kind: 'Node',
-              metadata: n.metadata,
-              spec: n.spec,
-            })),
-          () => [] as KubeObject[],
-        ),
-    ),
+async function loadSelectorNodes(
+  cluster: Cluster,
+  pods: KubeObject[],
+  daemonSets: KubeObject[],
+): Promise<KubeObject[]> {
+  // Only when something may be placed by labels no node carries: a Pending pod with a
+  // nodeSelector, or a DaemonSet with a nodeSelector that schedules nothing. Then every
+  // node's labels are needed (bounded to the first 100 nodes, labels and taints only): a
+  // misspelt key matches no node, so filtering the list by the selector's keys would hide
+  // the near match.
+  const pending = pods.some(
+    (p) =>
+      p.status?.phase === 'Pending' &&
+      !p.spec?.nodeName &&
+      Object.keys(p.spec?.nodeSelector ?? {}).length > 0,
   );
-  return lists.flat();
+  const idle = daemonSets.some(
+    (ds) =>
+      Number(ds.status?.desiredNumberScheduled ?? 0) === 0 &&
+      Object.keys(ds.spec?.template?.spec?.nodeSelector ?? {}).length > 0,
+  );
+  if (!pending && !idle) return [];
+  try {
+    const list = await cluster.request<{ items: KubeObject[] }>('GET', '/api/v1/nodes', {
+      query: { limit: 100 },
+    });
+    return list.items.map((n) => ({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: n.metadata.name, uid: n.metadata.uid, labels: n.metadata.labels ?? {} },
+      spec: { unschedulable: n.spec?.unschedulable, taints: n.spec?.taints },
+    }));
+  } catch {
+    return [];
+  }
 }
 
 /**
