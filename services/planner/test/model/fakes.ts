@@ -3,7 +3,7 @@
  * Ollama's /api/chat (NDJSON stream ending with `done: true`) and OpenAI's
  * /v1/chat/completions (SSE `chat.completion.chunk` lines, then `data: [DONE]`).
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type Turn =
@@ -30,7 +30,7 @@ async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
 function start(protocol: 'ollama' | 'openai', script: Script): Promise<FakeModel> {
   const requests: Record<string, unknown>[] = [];
   const headers: IncomingMessage['headers'][] = [];
-  const open = new Set<import('node:http').ServerResponse>();
+  const open = new Set<ServerResponse>();
   const server: Server = createServer(async (req, res) => {
     const b = await body(req);
     requests.push(b);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScenarioSim, type ScenarioSim } from '@opsloop/kube-sim';
 import { analyzeSnapshot, connectCluster, loadSnapshot, type Cluster } from '@opsloop/kube-tools';
-import { createLogger } from '@opsloop/service-kit';
+import type { createLogger } from '@opsloop/service-kit';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import {
