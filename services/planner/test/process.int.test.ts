@@ -1,22 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startScenarioSim, type ScenarioSim } from '@opsloop/kube-sim';
-import { connectCluster } from '@opsloop/kube-tools';
 import { spawnService, type ServiceProcess } from '@opsloop/testkit';
-import { ask, only, outcomeOf, startNats, type Nats } from './helpers/env.ts';
+import { ask, only, outcomeOf, type Nats } from './helpers/env.ts';
+import { startProcessEnv, type ProcessEnv } from './helpers/process-env.ts';
 
 /** The planner as its own process (src/main.ts) against a real nats-server and kube-sim. */
 const entry = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 let nats: Nats;
-let run: ScenarioSim;
 let kubeconfig: string;
 let clusterId: string;
-let dir: string;
 
 const planner = (extra: string[] = []) =>
   spawnService({
@@ -35,19 +29,12 @@ const planner = (extra: string[] = []) =>
     ],
   });
 
+let env: ProcessEnv;
 beforeAll(async () => {
-  nats = await startNats();
-  run = await startScenarioSim('payment-api-selector-mismatch', { speed: 50 });
-  dir = mkdtempSync(join(tmpdir(), 'planner-proc-'));
-  kubeconfig = join(dir, 'kubeconfig');
-  run.sim.writeKubeconfig(kubeconfig);
-  clusterId = await (await connectCluster({ kubeconfigPath: kubeconfig })).identity();
+  env = await startProcessEnv('payment-api-selector-mismatch');
+  ({ nats, kubeconfig, clusterId } = env);
 }, 60_000);
-afterAll(async () => {
-  await run?.stop();
-  await nats?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => env?.stop());
 
 describe('planner process', () => {
   let proc: ServiceProcess;

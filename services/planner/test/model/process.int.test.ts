@@ -1,34 +1,24 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startScenarioSim, type ScenarioSim } from '@opsloop/kube-sim';
-import { connectCluster } from '@opsloop/kube-tools';
 import { spawnService } from '@opsloop/testkit';
-import { ask, only, outcomeOf, startNats, type Nats } from '../helpers/env.ts';
+import { ask, only, outcomeOf, type Nats } from '../helpers/env.ts';
+import { startProcessEnv, type ProcessEnv } from '../helpers/process-env.ts';
 import { startFakeOllama, startFakeOpenAi } from './fakes.ts';
 
 /** The planner as a process with a model: `--llm ollama --llm-url <fake>`, and the key file. */
 const entry = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 let nats: Nats;
-let run: ScenarioSim;
 let dir: string;
 let kubeconfig: string;
 let clusterId: string;
+let env: ProcessEnv;
 beforeAll(async () => {
-  nats = await startNats();
-  run = await startScenarioSim('payment-api-selector-mismatch', { speed: 50 });
-  dir = mkdtempSync(join(tmpdir(), 'planner-model-'));
-  kubeconfig = join(dir, 'kubeconfig');
-  run.sim.writeKubeconfig(kubeconfig);
-  clusterId = await (await connectCluster({ kubeconfigPath: kubeconfig })).identity();
+  env = await startProcessEnv('payment-api-selector-mismatch');
+  ({ nats, dir, kubeconfig, clusterId } = env);
 }, 60_000);
-afterAll(async () => {
-  await run?.stop();
-  await nats?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => env?.stop());
 
 describe('planner process with a model', () => {
   it('--llm ollama --llm-url <fake>: the request goes to the model, its answer is recorded', async () => {
