@@ -21,6 +21,7 @@ export const ErrorCode = {
   Concurrency: 'OPS_ERR_CONCURRENCY',
   StreamConfigMismatch: 'OPS_ERR_STREAM_CONFIG_MISMATCH',
   HashChainBroken: 'OPS_ERR_HASH_CHAIN_BROKEN',
+  ReadIncomplete: 'OPS_ERR_READ_INCOMPLETE',
   // kube-tools: cluster access
   Kubeconfig: 'OPS_ERR_KUBECONFIG',
   ClusterUnreachable: 'OPS_ERR_CLUSTER_UNREACHABLE',
@@ -50,6 +51,7 @@ export const ERROR_CODE_MEANING: Readonly<Record<ErrorCode, string>> = {
   OPS_ERR_CONCURRENCY: 'another writer appended first; re-read and decide again',
   OPS_ERR_STREAM_CONFIG_MISMATCH: 'the JetStream stream exists with another configuration',
   OPS_ERR_HASH_CHAIN_BROKEN: "an operation's events do not form an unbroken hash chain",
+  OPS_ERR_READ_INCOMPLETE: 'the server a read went through had not yet caught up; read again',
   OPS_ERR_KUBECONFIG: 'the kubeconfig cannot be used as given',
   OPS_ERR_CLUSTER_UNREACHABLE: 'the Kubernetes API server cannot be reached',
   OPS_ERR_CLUSTER_IDENTITY: "the kube-system namespace (the cluster's id) cannot be read",

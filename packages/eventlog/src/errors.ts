@@ -63,3 +63,18 @@ export class HashChainBrokenError extends OpsError {
     this.reason = reason;
   }
 }
+
+/**
+ * A read ended before the sequence the stream leader reported: the server the ordered
+ * consumer was placed on (a replica that just restarted) had not caught up yet. Retryable.
+ */
+export class ReadIncompleteError extends OpsError {
+  constructor(stream: string, reached: number, wanted: number) {
+    super(
+      ErrorCode.ReadIncomplete,
+      `stream ${stream} was read up to sequence ${reached}, but its leader reports ${wanted}: ` +
+        'the replica serving the read is behind; read again',
+      { retryable: true, details: { stream, reached, wanted } },
+    );
+  }
+}

@@ -24,6 +24,7 @@ export { verifyChain, type ChainHead } from './chain.ts';
 export {
   ConcurrencyError,
   HashChainBrokenError,
+  ReadIncompleteError,
   StreamConfigMismatchError,
   type ChainBreak,
   type ConfigMismatch,
