@@ -19,6 +19,7 @@ let stack: WholeStack;
 let browser: Browser;
 const errors: string[] = [];
 const work = mkdtempSync(join(tmpdir(), 'opsloop-web-export-'));
+const SELECTOR = 'SERVICE_SELECTOR_NO_MATCH';
 const REQUEST = 'payment-api is unreachable since the last deploy. Why, and can you fix it?';
 
 beforeAll(async () => {
@@ -36,13 +37,24 @@ async function page(name: string, viewport = WIDE): Promise<Page> {
   return opened.page;
 }
 
-/** Both widths of what the page shows now. */
+/**
+ * Both widths of what the page shows now, from the top (a sticky timeline would otherwise
+ * be drawn where the last scroll left it). At 390 px nothing may scroll sideways.
+ */
 async function shots(p: Page, name: string): Promise<void> {
   const size = p.viewportSize();
-  await p.setViewportSize(WIDE);
-  await screenshot(p, `whole-stack/${name}-wide`);
-  await p.setViewportSize(NARROW);
-  await screenshot(p, `whole-stack/${name}-narrow`);
+  for (const [width, viewport] of [
+    ['wide', WIDE],
+    ['narrow', NARROW],
+  ] as const) {
+    await p.setViewportSize(viewport);
+    await p.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(p, `whole-stack/${name}-${width}`);
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth);
+    expect(overflow, `${name} at ${viewport.width} px scrolls sideways`).toBeLessThanOrEqual(
+      viewport.width,
+    );
+  }
   if (size) await p.setViewportSize(size);
 }
 
@@ -62,6 +74,10 @@ describe('the seed case in the browser, whole stack', () => {
     await p.getByLabel('API token').waitFor();
     await shots(p, 'signin');
     await signIn(p, stack.url, stack.token('payments-requester'));
+    // Before anything is fixed, the analyzers see the selector that matches no pod.
+    await p.getByRole('link', { name: 'Cluster' }).click();
+    await p.locator(`[data-code="${SELECTOR}"]`).waitFor({ timeout: 30_000 });
+    await shots(p, 'cluster');
     await p.getByRole('link', { name: 'Ask', exact: true }).click();
     await p.getByLabel('Namespace').selectOption('payments');
     await p.getByRole('button', { name: REQUEST }).click();
@@ -187,16 +203,22 @@ describe('the seed case in the browser, whole stack', () => {
     await p.close();
   });
 
-  it('the Cluster view shows the demo namespaces of the team', async () => {
+  it('after the fix, the Cluster view no longer shows the selector finding', async () => {
     const p = await page('payments-requester');
     await p.getByRole('link', { name: 'Cluster' }).click();
-    await p.locator('[data-testid="namespace"][data-namespace="payments"]').waitFor();
-    await p
-      .getByTestId('finding')
-      .or(p.getByTestId('no-findings'))
-      .first()
-      .waitFor({ timeout: 30_000 });
-    await shots(p, 'cluster');
+    const ns = p.locator('[data-testid="namespace"][data-namespace="payments"]');
+    await ns.waitFor();
+    // The gateway keeps a namespace's findings for 10 s: refresh until the new read.
+    await expect
+      .poll(
+        async () => {
+          await ns.getByRole('button', { name: 'Refresh' }).click();
+          await ns.getByTestId('finding').or(ns.getByTestId('no-findings')).first().waitFor();
+          return ns.locator(`[data-code="${SELECTOR}"]`).count();
+        },
+        { timeout: 30_000, interval: 2000 },
+      )
+      .toBe(0);
     await p.close();
     // Nothing the pages did logged an error or left the gateway's origin.
     expect(errors).toEqual([]);
