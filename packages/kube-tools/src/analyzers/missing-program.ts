@@ -96,7 +96,9 @@ export function clearOverrideFix(
       action: 'ClearCommandOverride',
       args: { ...containerArgs(owner, c.name), clearArgs },
       confidence: sibling ? 0.7 : 0.6,
-      reasoning: `${why.join('; ')}. Dropping ${clearArgs ? 'the command and its script argument' : 'the override'} runs the image's own entrypoint; check that it is the program this workload should run.`,
+      reasoning:
+        `${why.join('; ')}. Dropping ${clearArgs ? 'the command and its script argument' : 'the override'} runs the image's own entrypoint (ENTRYPOINT/CMD as built), ${args.length && !clearArgs ? `with the container's args ${JSON.stringify(args)} ` : ''}and changes nothing else. ` +
+        `Risk: the entrypoint was not read from the image, so if it is not this workload's program the pods keep failing as now; ${owner.kind === 'Deployment' ? 'RolloutUndo restores the override' : 'the diff shows the removed command to restore'}.`,
     },
   ];
 }

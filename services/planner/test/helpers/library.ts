@@ -33,7 +33,12 @@ export const LIBRARY: Record<string, Expectation> = {
     'ScaleWorkload',
   ),
   'bad-image-tag': e('IMAGE_NOT_FOUND', 'Deployment', 'storefront', null),
-  'command-not-in-image': e('CONTAINER_COMMAND_NOT_FOUND', 'Deployment', 'report-exporter', null),
+  'command-not-in-image': e(
+    'CONTAINER_COMMAND_NOT_FOUND',
+    'Deployment',
+    'report-exporter',
+    'ClearCommandOverride',
+  ),
   'default-deny-egress-dns': e(
     'NETPOL_BLOCKS_DNS',
     'NetworkPolicy',
