@@ -268,4 +268,59 @@ describe('remediations that need a known, existing value', () => {
       expect(f.humanAction).toMatch(/Create ConfigMap mail-templates/);
     }
   });
+
+  it('several env references of one container to near-identical keys: one step sets them all', () => {
+    const ref = (variable: string, key: string) => ({
+      name: variable,
+      valueFrom: { configMapKeyRef: { name: 'settings', key } },
+    });
+    const spec = {
+      containers: [
+        {
+          name: 'app',
+          image: 'api:1',
+          env: [ref('REDIS_URL', 'REDIS_URL'), ref('REDIS_DB', 'REDIS_DB'), ref('MODE', 'mode')],
+        },
+      ],
+    };
+    const waiting = {
+      phase: 'Pending',
+      containerStatuses: [
+        {
+          name: 'app',
+          ready: false,
+          restartCount: 0,
+          state: { waiting: { reason: 'CreateContainerConfigError' } },
+        },
+      ],
+    };
+    const s = workload(spec, waiting, {
+      configMaps: [{ name: 'settings', keys: ['mode', 'redis-db', 'redis_url'] }],
+    });
+    const findings = analyzeSnapshot(s).filter((f) => f.code === 'CONFIGMAP_KEY_MISSING');
+    expect(findings).toHaveLength(2);
+    for (const f of findings) {
+      expect(f.remediations).toHaveLength(1);
+      expect(f.remediations[0]!.args).toEqual({
+        namespace: 'shop',
+        kind: 'Deployment',
+        name: 'api',
+        container: 'app',
+        set: [
+          {
+            name: 'REDIS_URL',
+            valueFrom: { configMapKeyRef: { name: 'settings', key: 'redis_url' } },
+          },
+          {
+            name: 'REDIS_DB',
+            valueFrom: { configMapKeyRef: { name: 'settings', key: 'redis-db' } },
+          },
+        ],
+        remove: [],
+      });
+      expect(f.remediations[0]!.reasoning).toMatch(
+        /"REDIS_URL".*"redis_url".*"REDIS_DB".*"redis-db"/,
+      );
+    }
+  });
 });

@@ -245,9 +245,43 @@ export const missingConfigAnalyzer: Analyzer = {
         });
       }
     }
-    return findings;
+    return mergeEnvFixes(findings);
   },
 };
+
+/**
+ * Several broken env references of one container (DB_HOST and DB_PORT both naming keys
+ * that exist only in lower case) are one fix: a plan takes one step per object, and a
+ * step that repaired one variable would leave the pod just as stuck on the next. So every
+ * finding's SetContainerEnv on a container becomes the same step setting all of them.
+ */
+export function mergeEnvFixes(findings: Finding[]): Finding[] {
+  const byContainer = new Map<string, Remediation[]>();
+  const keyOf = (r: Remediation) =>
+    `${String(r.args.kind)}/${String(r.args.name)}/${String(r.args.container)}`;
+  for (const f of findings)
+    for (const r of f.remediations)
+      if (r.action === 'SetContainerEnv')
+        byContainer.set(keyOf(r), [...(byContainer.get(keyOf(r)) ?? []), r]);
+  const merged = new Map<string, Remediation>();
+  for (const [key, fixes] of byContainer) {
+    if (fixes.length < 2) continue;
+    const set = new Map<string, unknown>();
+    for (const r of fixes)
+      for (const v of r.args.set as { name: string }[]) if (!set.has(v.name)) set.set(v.name, v);
+    merged.set(key, {
+      ...fixes[0]!,
+      args: { ...fixes[0]!.args, set: [...set.values()] },
+      confidence: Math.min(...fixes.map((r) => r.confidence)),
+      reasoning: [...new Set(fixes.map((r) => r.reasoning))].join('; '),
+    });
+  }
+  for (const f of findings)
+    f.remediations = f.remediations.map((r) =>
+      r.action === 'SetContainerEnv' ? (merged.get(keyOf(r)) ?? r) : r,
+    );
+  return findings;
+}
 
 export const mountAnalyzer: Analyzer = {
   name: 'pod-mount',
