@@ -3,7 +3,7 @@ export { connectCluster, loadKubeConfig } from './cluster.ts';
 export type { Cluster, ConnectOptions, PatchType, RequestStats } from './cluster.ts';
 export * from './errors.ts';
 export type { KubeObject, ObjectKey } from './types.ts';
-export { redact, redactEnvValue, quote, quoteJson, tailBound } from './redact.ts';
+export { redact, redactEnvValue, redactValue, quote, quoteJson, tailBound } from './redact.ts';
 export * as validation from './validation.ts';
 
 // Actions

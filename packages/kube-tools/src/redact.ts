@@ -75,6 +75,23 @@ export function redactEnvValue(name: string, value: string): string {
   return redact(value);
 }
 
+/**
+ * Redacts a structured value leaf by leaf: every string through `redact`, and a string
+ * under a key that names a credential (`password`, `apiKey`, …) hidden whatever it looks
+ * like. Redacting the serialized JSON instead would let a pattern swallow the JSON's own
+ * quotes and braces (`"secretKeyRef":{…` read as key=value) and hand out broken JSON.
+ */
+export function redactValue(value: unknown): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map(redactValue);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    out[key] = typeof inner === 'string' ? redactEnvValue(key, inner) : redactValue(inner);
+  }
+  return out;
+}
+
 export interface Bounded<T> {
   value: T;
   truncated: boolean;
@@ -127,6 +144,6 @@ export function quote(text: string, max = 240): string {
  * quoted a second time as a string (which would escape every inner quote).
  */
 export function quoteJson(value: unknown, max = 240): string {
-  const text = redact(JSON.stringify(value) ?? 'null');
+  const text = JSON.stringify(redactValue(value)) ?? 'null';
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

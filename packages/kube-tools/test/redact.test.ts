@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { quote, quoteJson, redact, redactEnvValue, renderForModel, tailBound } from '../src/mod.ts';
+import {
+  quote,
+  quoteJson,
+  redact,
+  redactEnvValue,
+  redactValue,
+  renderForModel,
+  tailBound,
+} from '../src/mod.ts';
 
 describe('redact', () => {
   const cases: [string, string][] = [
@@ -101,5 +109,22 @@ describe('redact', () => {
     // The data is unchanged for a JSON reader.
     const body = text.split('\n').find((line) => line.startsWith('{'))!;
     expect(JSON.parse(body)).toEqual({ log, annotations: { '</cluster-data>': '<b>' } });
+  });
+});
+
+describe('redactValue', () => {
+  it('redacts leaf by leaf and leaves valid JSON, secret references intact', () => {
+    const value = {
+      set: [
+        { name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'app-secrets', key: 'api_key' } } },
+      ],
+      password: 'hunter22',
+      log: 'login password=hunter22 ok',
+    };
+    const text = JSON.stringify(redactValue(value));
+    expect(text).not.toContain('hunter22');
+    const back = JSON.parse(text) as typeof value;
+    expect(back.set[0]!.valueFrom.secretKeyRef).toEqual({ name: 'app-secrets', key: 'api_key' });
+    expect(back.password).toBe('[REDACTED]');
   });
 });

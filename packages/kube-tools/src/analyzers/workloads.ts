@@ -10,6 +10,7 @@ import {
   revisions,
   topOwner,
 } from './helpers.ts';
+import { quotaFitFix } from './quota-fit.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { Analyzer, Finding, Remediation } from './types.ts';
 import { objectOf } from './types.ts';
@@ -181,8 +182,8 @@ export const createFailureAnalyzer: Analyzer = {
       const exceeded = QUOTA.exec(message);
       if (exceeded) {
         // A quota is the namespace's budget, set by whoever owns it: raising it is never proposed
-        // as a fix, and the right request size needs usage data Opsloop does not have.
-        const fixes: Remediation[] = [];
+        // as a fix. The workload's own request is: sized to what the quota leaves (quota-fit.ts).
+        const fixes: Remediation[] = quotaFitFix(s, owner, message);
         findings.push({
           code: 'QUOTA_EXCEEDED',
           severity: 'critical',

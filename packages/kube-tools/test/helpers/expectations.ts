@@ -143,7 +143,7 @@ export const EXPECTED: Record<string, Expectation> = {
     code: 'QUOTA_EXCEEDED',
     kind: 'Deployment',
     name: 'dashboard',
-    fix: null,
+    fix: 'SetContainerResources',
   },
   'service-targetport-wrong': {
     code: 'SERVICE_TARGETPORT_MISMATCH',

@@ -10,15 +10,39 @@ import type { ToolSpec } from './provider.ts';
 export const FINAL_TOOLS = ['propose_plan', 'answer'] as const;
 export const ACTION_SCHEMA_TOOL = 'action_schema';
 
-/** Drops what costs tokens and tells a model nothing it needs ($schema, regex patterns, lengths). */
+/** Schema keywords a model needs no tokens for: validation enforces them and says so. */
+const DROPPED = [
+  '$schema',
+  'pattern',
+  'maxLength',
+  'minLength',
+  'minimum',
+  'maximum',
+  'minItems',
+  'maxItems',
+  'additionalProperties',
+];
+
+/** Enums longer than this are named by examples: the kinds enum alone, on four tools, cost ~500 tokens. */
+const LONGEST_ENUM = 10;
+
+/**
+ * Drops what costs tokens and tells a model nothing it needs ($schema, regex patterns,
+ * lengths, bounds), and writes a long enum as a few examples. The arguments are still validated
+ * against the full schema: a value outside the enum comes back to the model as an error
+ * naming what is allowed.
+ */
 export function compactSchema(schema: unknown): Record<string, unknown> {
   const walk = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(walk);
     if (typeof value !== 'object' || value === null) return value;
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value)) {
-      if (['$schema', 'pattern', 'maxLength', 'minLength', 'additionalProperties'].includes(key))
+      if (DROPPED.includes(key)) continue;
+      if (key === 'enum' && Array.isArray(v) && v.length > LONGEST_ENUM) {
+        out.description = `e.g. ${v.slice(0, 4).join(', ')}, …`;
         continue;
+      }
       out[key] = walk(v);
     }
     return out;
@@ -32,7 +56,13 @@ export function actionSchema(name: string): Record<string, unknown> {
   );
 }
 
-/** One line per catalog action: name(args, optional?) and the first words of its description. */
+/** The args most actions start with, written once in the prompt as W. */
+export const WORKLOAD_TARGET = ['namespace', 'kind', 'name'];
+
+/**
+ * One line per catalog action: name(args, optional?) and the first words of its
+ * description; `W` stands for WORKLOAD_TARGET (the prompt says so).
+ */
 export function catalogLines(): string[] {
   return Object.values(ACTIONS).map((action) => {
     const schema = actionSchema(action.name) as {
@@ -40,12 +70,23 @@ export function catalogLines(): string[] {
       required?: string[];
     };
     const required = new Set(schema.required ?? []);
-    const args = Object.keys(schema.properties ?? {})
-      .map((k) => (required.has(k) ? k : `${k}?`))
-      .join(', ');
-    const about = action.description.split(/(?<=\.)\s/)[0]!.slice(0, 90);
+    let names = Object.keys(schema.properties ?? {});
+    const targetsWorkload = WORKLOAD_TARGET.every((k, i) => names[i] === k && required.has(k));
+    if (targetsWorkload) names = names.slice(WORKLOAD_TARGET.length);
+    const args = [
+      ...(targetsWorkload ? ['W'] : []),
+      ...names.map((k) => (required.has(k) ? k : `${k}?`)),
+    ].join(', ');
+    const about = firstWords(action.description.split(/(?<=\.)\s/)[0]!, 56);
     return `- ${action.name}(${args}): ${about}`;
   });
+}
+
+/** At most `max` characters of `text`, cut at a word, marked with … when cut. */
+function firstWords(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 1))}…`;
 }
 
 export function toolSpecs(): ToolSpec[] {
@@ -54,7 +95,6 @@ export function toolSpecs(): ToolSpec[] {
     description: tool.description,
     parameters: compactSchema(jsonSchemaOf(tool)),
   }));
-  const names = Object.keys(ACTIONS);
   return [
     ...read,
     {
@@ -62,7 +102,7 @@ export function toolSpecs(): ToolSpec[] {
       description: "The full JSON Schema of one catalog action's args.",
       parameters: {
         type: 'object',
-        properties: { action: { type: 'string', enum: names } },
+        properties: { action: { type: 'string', description: 'a catalog action name' } },
         required: ['action'],
       },
     },
@@ -78,7 +118,7 @@ export function toolSpecs(): ToolSpec[] {
             items: {
               type: 'object',
               properties: {
-                action: { type: 'string', enum: names },
+                action: { type: 'string', description: 'a catalog action name' },
                 args: { type: 'object' },
                 why: { type: 'string' },
               },

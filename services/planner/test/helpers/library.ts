@@ -112,7 +112,7 @@ export const LIBRARY: Record<string, Expectation> = {
     'SetContainerResources',
   ),
   'readiness-probe-wrong-path': e('PROBE_WRONG_PATH', 'Deployment', 'search-api', 'SetProbe'),
-  'resourcequota-exceeded': e('QUOTA_EXCEEDED', 'Deployment', 'dashboard', null),
+  'resourcequota-exceeded': e('QUOTA_EXCEEDED', 'Deployment', 'dashboard', 'SetContainerResources'),
   'service-targetport-wrong': e(
     'SERVICE_TARGETPORT_MISMATCH',
     'Service',
