@@ -140,6 +140,20 @@ describe('model layer', () => {
     }
   }, 60_000);
 
+  it("the model and the analyzers disagree → the model's plan, with the analyzers' typed fix recorded beside it", async () => {
+    const restart = { namespace: 'payments', kind: 'Deployment', name: 'payment-api' };
+    const fake = await startFakeOllama([read, propose(restart, 'RolloutRestart')]);
+    try {
+      const events = await plan(ollama(fake), REQUEST);
+      const proposed = only(events, 'PlanProposed').payload.plan;
+      expect(proposed.steps.map((s) => s.action)).toEqual(['RolloutRestart']);
+      expect(proposed.rationale).toMatch(/model and the analyzers disagree/);
+      expect(proposed.rationale).toMatch(/PatchServiceSelector/);
+    } finally {
+      await fake.stop();
+    }
+  }, 60_000);
+
   it('a tool that does not exist → an error back to the model, which recovers', async () => {
     const fake = await startFakeOllama([
       { calls: [{ name: 'kubectl_exec', args: { cmd: 'rm -rf /' } }] },
