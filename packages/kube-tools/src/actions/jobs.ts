@@ -5,8 +5,9 @@ import { DriftError, KubeApiError, PreconditionError, StepMismatchError } from '
 import { deepEqual, setOps } from '../json-pointer.ts';
 import { refString } from '../types.ts';
 import type { KubeObject } from '../types.ts';
-import { Name, Namespace } from '../validation.ts';
+import { ContainerName, Name, Namespace } from '../validation.ts';
 import { selectorString } from '../analyzers/helpers.ts';
+import { EnvVar } from './pod-template.ts';
 import type { ActionDefinition, PlannedStep } from './types.ts';
 import { FIELD_MANAGER } from './types.ts';
 import { OPERATION_ANNOTATION } from './write.ts';
@@ -49,10 +50,49 @@ const JOB_LABELS = [
   'batch.kubernetes.io/job-name',
 ];
 
-/** A fresh Job from a finished one: same spec, minus what the Job controller generated. */
-export function freshJob(job: KubeObject): KubeObject {
+/**
+ * A Job's pod template cannot be changed, so a fix to it (a missing variable) is applied by
+ * re-running the Job with the change: only env vars of one container, set by value or by
+ * reference, like SetContainerEnv.
+ */
+const EnvChange = z.strictObject({
+  container: ContainerName,
+  set: z.array(EnvVar).min(1).max(20),
+});
+type EnvChange = z.infer<typeof EnvChange>;
+
+const RecreateArgs = z.strictObject({
+  namespace: Namespace,
+  name: Name,
+  env: EnvChange.optional(),
+});
+
+function withEnv(template: KubeObject['spec'], change: EnvChange, job: string) {
+  const container = (template.spec?.containers ?? []).find(
+    (c: { name: string }) => c.name === change.container,
+  );
+  if (!container)
+    throw new PreconditionError(
+      'RecreateJob',
+      `Job ${job} has no container ${change.container} to set variables on`,
+    );
+  const env = [...((container.env ?? []) as EnvVar[])];
+  for (const variable of change.set) {
+    const index = env.findIndex((v) => v.name === variable.name);
+    if (index >= 0) env[index] = variable;
+    else env.push(variable);
+  }
+  container.env = env;
+}
+
+/**
+ * A fresh Job from a finished one: same spec, minus what the Job controller generated, with
+ * the env change when one is given.
+ */
+export function freshJob(job: KubeObject, env?: EnvChange): KubeObject {
   const template = structuredClone(job.spec.template);
   for (const label of JOB_LABELS) delete template.metadata?.labels?.[label];
+  if (env) withEnv(template, env, `${job.metadata.namespace}/${job.metadata.name}`);
   const spec = { ...structuredClone(job.spec), template };
   delete spec.selector;
   delete spec.manualSelector;
@@ -101,11 +141,11 @@ async function waitGone(
  *
  * Observed: before = the deleted Job's resourceVersion, after = the new Job's.
  */
-export const RecreateJob: ActionDefinition<z.infer<typeof CronArgs>> = {
+export const RecreateJob: ActionDefinition<z.infer<typeof RecreateArgs>> = {
   name: 'RecreateJob',
   description:
-    'Run a finished (failed or complete) Job again: delete it and create it anew with the same spec.',
-  schema: CronArgs,
+    'Run a finished (failed or complete) Job again: delete it and create it anew with the same spec, or with env vars of one container set.',
+  schema: RecreateArgs,
   risk: 'medium',
   target: (a) => ({ kind: 'Job', namespace: a.namespace, name: a.name }),
   compute: () => {
@@ -131,7 +171,10 @@ export const RecreateJob: ActionDefinition<z.infer<typeof CronArgs>> = {
           preconditions: { uid: live.metadata.uid!, resourceVersion: rv },
         }),
       );
-      const manifest = freshJob(live);
+      const manifest = freshJob(live, args.env);
+      const change = args.env
+        ? `, with ${args.env.set.map((v) => v.name).join(', ')} set in container ${args.env.container}`
+        : ' with the same spec';
       return {
         target: {
           apiVersion: 'batch/v1',
@@ -153,7 +196,7 @@ export const RecreateJob: ActionDefinition<z.infer<typeof CronArgs>> = {
         ],
         risk: 'medium',
         checks: [{ name: 'JobComplete', args: { namespace: args.namespace, name: args.name } }],
-        summary: `re-run Job ${args.namespace}/${args.name}: delete it and create it again with the same spec`,
+        summary: `re-run Job ${args.namespace}/${args.name}: delete it and create it again${change}`,
       };
     },
     async apply(step, cluster, write) {
@@ -180,7 +223,10 @@ export const RecreateJob: ActionDefinition<z.infer<typeof CronArgs>> = {
             'create it from the spec shown in the plan, then plan again if needed',
         );
       if (live.metadata.uid !== oldUid) throw drift(live, '/metadata/uid');
-      const manifest = freshJob(live);
+      const manifest = freshJob(
+        live,
+        (write.args as z.infer<typeof RecreateArgs> | undefined)?.env,
+      );
       // What the approver was shown must be what the live Job gives; the diff is never used.
       if (!shown || !deepEqual(manifest.spec, shown.spec))
         throw new StepMismatchError(

@@ -97,7 +97,8 @@ const KeyRef = z.strictObject({
     .regex(/^[-._a-zA-Z0-9]+$/),
   optional: z.boolean().optional(),
 });
-const EnvVar = z.union([
+/** One env var: a plain value (one safe line) or a reference; RecreateJob uses it too. */
+export const EnvVar = z.union([
   z.strictObject({
     name: EnvName,
     // One line of printable ASCII without shell metacharacters: a value may end up in a
@@ -129,7 +130,7 @@ const EnvVar = z.union([
     ]),
   }),
 ]);
-type EnvVar = z.infer<typeof EnvVar>;
+export type EnvVar = z.infer<typeof EnvVar>;
 
 const EnvArgs = z
   .strictObject({

@@ -1,7 +1,9 @@
 import { quote } from '../redact.ts';
 import type { KubeObject } from '../types.ts';
+import { envSource, missingEnvNames } from './env-source.ts';
 import { conditionOf, logEvidence } from './helpers.ts';
-import type { Analyzer, Finding } from './types.ts';
+import type { Snapshot } from './snapshot.ts';
+import type { Analyzer, Finding, Remediation } from './types.ts';
 import { objectOf } from './types.ts';
 
 const MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
@@ -45,6 +47,60 @@ export function cronProblem(schedule: string): string | undefined {
 
 const DAY = 24 * 3600 * 1000;
 
+function podsOfJob(s: Snapshot, job: KubeObject): KubeObject[] {
+  return s.pods.filter((p) =>
+    p.metadata.ownerReferences?.some(
+      (o) => o.uid === job.metadata.uid || (o.kind === 'Job' && o.name === job.metadata.name),
+    ),
+  );
+}
+
+/**
+ * A failed Job whose pods' logs say a variable is missing, where exactly one ConfigMap or
+ * Secret in the namespace has a key of that name: re-run it (its template cannot change)
+ * with the variable referenced from there. Every missing variable must be found, or the
+ * re-run would only fail again; a Job a CronJob made is left alone (the CronJob's template
+ * would make the next run fail the same way).
+ */
+export function jobEnvRerun(s: Snapshot, job: KubeObject): Remediation[] {
+  if (conditionOf(job, 'Failed')?.status !== 'True') return [];
+  if (job.metadata.ownerReferences?.some((o) => o.kind === 'CronJob')) return [];
+  const containers = (job.spec?.template?.spec?.containers ?? []) as {
+    name: string;
+    env?: { name: string }[];
+  }[];
+  const missing = new Map<string, Set<string>>();
+  for (const pod of podsOfJob(s, job)) {
+    for (const c of containers) {
+      const names = missingEnvNames(s.logs[`${pod.metadata.name}/${c.name}`] ?? '').filter(
+        (n) => !(c.env ?? []).some((e) => e.name === n),
+      );
+      if (names.length) missing.set(c.name, new Set([...(missing.get(c.name) ?? []), ...names]));
+    }
+  }
+  if (missing.size !== 1) return [];
+  const [container, names] = [...missing][0]!;
+  const found = [...names].map((name) => ({ name, source: envSource(s, name) }));
+  if (found.some((f) => f.source === undefined)) return [];
+  return [
+    {
+      action: 'RecreateJob',
+      args: {
+        namespace: job.metadata.namespace,
+        name: job.metadata.name,
+        env: {
+          container,
+          set: found.map((f) => ({ name: f.name, valueFrom: f.source!.valueFrom })),
+        },
+      },
+      confidence: 0.65,
+      reasoning:
+        `the Job's pods exit because ${found.map((f) => f.name).join(', ')} ${found.length > 1 ? 'are' : 'is'} not set, and ${found.map((f) => `${f.source!.source} has the key ${f.name}`).join(', ')} (key names compared, no value read); ` +
+        `a Job's pod template cannot be changed, so it is re-run with ${found.length > 1 ? 'them' : 'it'} referenced in container ${container}. The failed Job and its pods are deleted (their logs with them).`,
+    },
+  ];
+}
+
 export const jobAnalyzer: Analyzer = {
   name: 'job',
   codes: ['JOB_FAILED'],
@@ -54,11 +110,8 @@ export const jobAnalyzer: Analyzer = {
       const failed = conditionOf(job, 'Failed');
       if (failed?.status !== 'True') continue;
       const ownedByCron = job.metadata.ownerReferences?.some((o) => o.kind === 'CronJob');
-      const pods = s.pods.filter((p) =>
-        p.metadata.ownerReferences?.some(
-          (o) => o.uid === job.metadata.uid || (o.kind === 'Job' && o.name === job.metadata.name),
-        ),
-      );
+      const pods = podsOfJob(s, job);
+      const remediations = jobEnvRerun(s, job);
       const terminated = pods
         .flatMap((p) =>
           (p.status?.containerStatuses ?? []).map(
@@ -84,8 +137,12 @@ export const jobAnalyzer: Analyzer = {
           ...(terminated ? logEvidence(s, terminated.pod, terminated.cs.name) : []),
         ],
         explanation: `Job ${job.metadata.name} failed (${String(failed.reason)}); its pods exited with errors until the retry limit was reached.`,
-        remediations: [],
-        humanAction: `Fix the cause shown in the log tail, then re-run the Job (RecreateJob)${ownedByCron ? ', or let the CronJob start its next run' : ''}. Re-running before the cause is fixed only fails again.`,
+        remediations,
+        ...(remediations.length
+          ? {}
+          : {
+              humanAction: `Fix the cause shown in the log tail, then re-run the Job (RecreateJob)${ownedByCron ? ', or let the CronJob start its next run' : ''}. Re-running before the cause is fixed only fails again.`,
+            }),
       });
     }
     return findings;

@@ -14,7 +14,10 @@ import {
   previousRevision,
   rollbackRemediation,
 } from './helpers.ts';
+import { jobEnvRerun } from './batch.ts';
+import { envSource, missingEnvNames } from './env-source.ts';
 import { clearOverrideFix, missingProgram } from './missing-program.ts';
+import { parseDenials } from './rbac-denials.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { Analyzer, Finding, Remediation } from './types.ts';
 import { objectOf } from './types.ts';
@@ -50,17 +53,6 @@ function undo(s: Snapshot, owner: KubeObject, why: string, confidence: number): 
   ];
 }
 
-/** Env var names a log line says are missing. Only C identifiers are taken; the rest of the line is ignored. */
-function missingEnvNames(log: string): string[] {
-  const names = new Set<string>();
-  const patterns = [
-    /\b([A-Z][A-Z0-9_]{1,63})\b[^\n]{0,40}?\b(?:is not set|not set|must be set|is required|is missing|missing|undefined|is empty)/g,
-    /(?:missing|required|undefined|unset)[^\n]{0,40}?(?:environment variable|env var|variable)s?\s*:?\s*["'`]?([A-Z][A-Z0-9_]{1,63})\b/gi,
-  ];
-  for (const pattern of patterns) for (const m of log.matchAll(pattern)) names.add(m[1]!);
-  return [...names];
-}
-
 function envRemediation(
   s: Snapshot,
   owner: KubeObject,
@@ -69,13 +61,9 @@ function envRemediation(
 ): Remediation | undefined {
   if (!isWorkloadKind(owner.kind)) return undefined;
   if ((c.spec.env ?? []).some((e: { name: string }) => e.name === name)) return undefined;
-  const cms = s.configMaps.filter((cm) => cm.keys.includes(name));
-  const secrets = s.secrets.filter((sec) => sec.keys.includes(name));
-  if (cms.length + secrets.length !== 1) return undefined;
-  const valueFrom = cms.length
-    ? { configMapKeyRef: { name: cms[0]!.name, key: name } }
-    : { secretKeyRef: { name: secrets[0]!.name, key: name } };
-  const source = cms.length ? `ConfigMap ${cms[0]!.name}` : `Secret ${secrets[0]!.name}`;
+  const found = envSource(s, name);
+  if (!found) return undefined;
+  const { valueFrom, source } = found;
   return {
     action: 'SetContainerEnv',
     args: { ...containerArgs(owner, c.name), set: [{ name, valueFrom }], remove: [] },
@@ -149,11 +137,26 @@ export const crashAnalyzer: Analyzer = {
         });
         continue;
       }
+      // The API server refusing the pod's own ServiceAccount is the cause the rbac
+      // analyzer names (with the permission); a generic crash finding would only restate it.
+      const account = String(
+        c.pod.spec?.serviceAccountName ?? c.pod.spec?.serviceAccount ?? 'default',
+      );
+      if (
+        parseDenials(log).some(
+          (d) => d.account.namespace === s.namespace && d.account.name === account,
+        )
+      )
+        continue;
       const missing = missingEnvNames(log);
       if (missing.length) {
-        const fixes = missing
-          .map((name) => envRemediation(s, owner, c, name))
-          .filter((r): r is Remediation => r !== undefined);
+        // A Job's template cannot change: the fix re-runs it with the variables (batch.ts).
+        const fixes =
+          owner.kind === 'Job'
+            ? jobEnvRerun(s, owner)
+            : missing
+                .map((name) => envRemediation(s, owner, c, name))
+                .filter((r): r is Remediation => r !== undefined);
         findings.push({
           code: 'CONTAINER_MISSING_ENV',
           severity: 'critical',

@@ -42,7 +42,7 @@ export const EXPECTED: Record<string, Expectation> = {
     name: 'default-deny-egress',
     fix: 'AddNetworkPolicyRule',
   },
-  'failed-job': { code: 'JOB_FAILED', kind: 'Job', name: 'nightly-export', fix: null },
+  'failed-job': { code: 'JOB_FAILED', kind: 'Job', name: 'nightly-export', fix: 'RecreateJob' },
   'hpa-without-cpu-requests': {
     code: 'HPA_MISSING_REQUESTS',
     kind: 'HorizontalPodAutoscaler',

@@ -45,7 +45,7 @@ export const LIBRARY: Record<string, Expectation> = {
     'default-deny-egress',
     'AddNetworkPolicyRule',
   ),
-  'failed-job': e('JOB_FAILED', 'Job', 'nightly-export', null),
+  'failed-job': e('JOB_FAILED', 'Job', 'nightly-export', 'RecreateJob'),
   'hpa-without-cpu-requests': e(
     'HPA_MISSING_REQUESTS',
     'HorizontalPodAutoscaler',
