@@ -21,6 +21,8 @@ export interface SimCommandOptions {
   /** kind nodes for a cluster without a scenario (default 1). */
   nodes: number | undefined;
   files: string[];
+  /** One JSON object per line on stdout (started, stopped; errors on stderr as JSON). */
+  json: boolean;
   help: boolean;
 }
 
@@ -117,6 +119,11 @@ const SIM_FLAGS: SimFlag[] = [
       o.speed = speed;
     },
   },
+  {
+    name: 'json',
+    help: 'print JSON lines for scripts (url, kubeconfig, scenario; errors as {"error": …})',
+    apply: (o) => void (o.json = true),
+  },
   { name: 'help', help: 'show this help', apply: (o) => void (o.help = true) },
 ];
 
@@ -134,6 +141,7 @@ export function parseSimArgs(argv: string[]): SimCommandOptions {
     usersFile: undefined,
     nodes: undefined,
     files: [],
+    json: false,
     help: false,
   };
   let parsed: ReturnType<typeof parseArgs>;

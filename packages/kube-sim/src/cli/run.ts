@@ -42,15 +42,20 @@ function banner(sim: KubeSim, options: SimCommandOptions, kubeconfig: string): s
   ];
 }
 
+/** An error for a person (one line) or, with --json, for a script (`{"error": …}`). */
+function fail(json: boolean, message: string, code: number): number {
+  console.error(
+    json ? JSON.stringify({ error: { message, exitCode: code } }) : `opsloop sim: ${message}`,
+  );
+  return code;
+}
+
 export async function runSimCommand(argv: string[]): Promise<number> {
   let options: SimCommandOptions;
   try {
     options = parseSimArgs(argv);
   } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`opsloop sim: ${error.message}`);
-      return 2;
-    }
+    if (error instanceof UsageError) return fail(argv.includes('--json'), error.message, 2);
     throw error;
   }
   if (options.help) {
@@ -79,7 +84,7 @@ export async function runSimCommand(argv: string[]): Promise<number> {
   }
   // Later revisions wait for the cluster to settle; the command must not wait for them.
   sim.scenarioApplied.catch((error: unknown) => {
-    console.error(`opsloop sim: ${error instanceof Error ? error.message : String(error)}`);
+    fail(options.json, error instanceof Error ? error.message : String(error), 1);
   });
   const shown = options.kubeconfigOut ?? DEFAULT_KUBECONFIG;
   const kubeconfigPath = resolve(shown);
@@ -90,7 +95,20 @@ export async function runSimCommand(argv: string[]): Promise<number> {
     for (const user of ['admin', ...users.map((u) => u.username)])
       sim.writeKubeconfig(join(options.kubeconfigDir, `${user}.kubeconfig`), user);
   }
-  console.log(banner(sim, options, shown).join('\n'));
+  if (options.json) {
+    console.log(
+      JSON.stringify({
+        event: 'started',
+        url: sim.url,
+        kubeconfig: kubeconfigPath,
+        ...(options.kubeconfigDir ? { kubeconfigDir: resolve(options.kubeconfigDir) } : {}),
+        scenario: sim.scenario
+          ? { name: sim.scenario.name, namespace: sim.scenario.spec.namespace }
+          : null,
+        apiServerOnly: !sim.controllers,
+      }),
+    );
+  } else console.log(banner(sim, options, shown).join('\n'));
   await new Promise<void>((done) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
@@ -101,26 +119,22 @@ export async function runSimCommand(argv: string[]): Promise<number> {
     process.on('SIGTERM', stop);
   });
   await sim.stop();
-  if (options.statePath) console.log(`state saved to ${options.statePath}`);
+  if (options.json)
+    console.log(JSON.stringify({ event: 'stopped', statePath: options.statePath ?? null }));
+  else if (options.statePath) console.log(`state saved to ${options.statePath}`);
   return 0;
 }
 
 /** The exit code and message for a start that failed; unexpected errors propagate. */
 function startFailure(error: unknown, options: SimCommandOptions): number {
-  if (error instanceof SimLoadError) {
-    console.error(`opsloop sim: ${error.message}`);
-    return 2;
-  }
+  if (error instanceof SimLoadError) return fail(options.json, error.message, 2);
   const code = (error as { code?: string }).code;
-  if (code === 'EADDRINUSE') {
-    console.error(
-      `opsloop sim: port ${options.port} is in use; pass --port N (0 picks a free port)`,
+  if (code === 'EADDRINUSE')
+    return fail(
+      options.json,
+      `port ${options.port} is in use; pass --port N (0 picks a free port)`,
+      1,
     );
-    return 1;
-  }
-  if (code === 'ENOENT') {
-    console.error(`opsloop sim: ${(error as Error).message}`);
-    return 2;
-  }
+  if (code === 'ENOENT') return fail(options.json, (error as Error).message, 2);
   throw error;
 }

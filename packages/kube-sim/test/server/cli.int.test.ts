@@ -47,6 +47,24 @@ describe('opsloop sim', () => {
     expect(unknown.output()).toContain('unknown option --bogus');
   }, 60_000);
 
+  it('--json: one JSON line when started and when stopped; a bad file is a JSON error, exit 2', async () => {
+    const kubeconfig = join(dir, 'json-kc.yaml');
+    const sim = runSim(['--port', '0', '--json', '--kubeconfig-out', kubeconfig]);
+    await until(() => sim.output().includes('"event":"started"'), 20_000, 'the started line');
+    const started = JSON.parse(sim.output().trim().split('\n')[0]!) as Record<string, unknown>;
+    expect(started).toMatchObject({ event: 'started', kubeconfig, scenario: null });
+    expect(started.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    sim.child.kill('SIGTERM');
+    expect(await sim.exited).toBe(0);
+    expect(sim.output()).toContain('{"event":"stopped","statePath":null}');
+    const bad = join(dir, 'json-broken.yaml');
+    writeFileSync(bad, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [unclosed\n');
+    const failed = runSim(['--port', '0', '--json', bad]);
+    expect(await failed.exited).toBe(2);
+    const error = JSON.parse(failed.output().trim()) as { error: { message: string } };
+    expect(error.error.message).toContain(`${bad}: document 1: invalid YAML`);
+  }, 60_000);
+
   it('loads files, prints the kubeconfig, saves state on SIGTERM and reloads it', async () => {
     const file = join(dir, 'app.yaml');
     writeFileSync(
