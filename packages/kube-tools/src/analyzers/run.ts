@@ -9,6 +9,7 @@ import { ingressAnalyzer, serviceAnalyzer } from './services.ts';
 import { createFailureAnalyzer, rolloutAnalyzer } from './workloads.ts';
 import { cronJobAnalyzer, jobAnalyzer } from './batch.ts';
 import { pvcAnalyzer } from './storage.ts';
+import { rbacAnalyzer } from './rbac.ts';
 import { hpaAnalyzer, pdbAnalyzer, quotaAnalyzer } from './capacity.ts';
 import { networkPolicyAnalyzer, webhookAnalyzer } from './network.ts';
 import { nodeAnalyzer } from './nodes.ts';
@@ -25,6 +26,7 @@ import { SEVERITY_RANK } from './types.ts';
 export const ANALYZERS: readonly Analyzer[] = [
   imagePullAnalyzer,
   crashAnalyzer,
+  rbacAnalyzer,
   oomAnalyzer,
   probeAnalyzer,
   initWaitAnalyzer,

@@ -5,6 +5,8 @@ import { redact, tailBound } from '../redact.ts';
 import type { KubeObject } from '../types.ts';
 import { loadNodeRoom } from './node-room.ts';
 import type { NodeRoom } from './node-room.ts';
+import { NO_RBAC, loadRbac } from './rbac-denials.ts';
+import type { RbacData } from './rbac-denials.ts';
 
 /**
  * Everything the analyzers look at for one namespace, fetched once. Analyzers are pure
@@ -51,6 +53,11 @@ export interface Snapshot {
   missingNodes: string[];
   /** Redacted previous-container log tails, keyed `pod/container`. */
   logs: Record<string, string>;
+  /**
+   * Roles, RoleBindings (and the ClusterRoles they reference) of the namespace, read only
+   * when a log tail quotes the API server refusing one of its ServiceAccounts; empty otherwise.
+   */
+  rbac: RbacData;
   /**
    * Kinds the API server refused to list (403): their lists above are empty because they
    * could not be read, not because nothing is there. A diagnosis must say so.
@@ -161,8 +168,10 @@ export async function loadSnapshot(
   const fetched = await Promise.all(nodeNames.map((name) => cluster.get('Node', null, name)));
   const nodes = fetched.filter((n): n is KubeObject => n !== null);
   const missingNodes = nodeNames.filter((_, i) => fetched[i] === null);
-  const [logs, selectorNodes, nodeRoom] = await Promise.all([
-    loadCrashLogs(cluster, namespace, lists.pods),
+  const [[logs, rbac], selectorNodes, nodeRoom] = await Promise.all([
+    loadCrashLogs(cluster, namespace, lists.pods).then(
+      async (tails) => [tails, await loadRbac(cluster, namespace, tails, unreadable)] as const,
+    ),
     loadSelectorNodes(cluster, lists.pods, lists.daemonSets),
     loadNodeRoom(cluster, lists.pods),
   ]);
@@ -178,6 +187,7 @@ export async function loadSnapshot(
     nodeRoom,
     missingNodes,
     logs,
+    rbac,
     // Sorted, so a snapshot (and the report) does not depend on which list answered first.
     unreadable: [...scoped.unreadable, ...unreadable].sort((a, b) =>
       a.resource.localeCompare(b.resource),
@@ -340,6 +350,7 @@ export function emptySnapshot(namespace: string): Snapshot {
     nodeRoom: [],
     missingNodes: [],
     logs: {},
+    rbac: NO_RBAC,
     unreadable: [],
   };
 }
