@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 /**
  * `opsloop up` refusing to start: each failure is one line on stderr that says what to do,
- * exit 1, and no process of the attempt is left running.
+ * exit 1, and no process of the attempt is left running. With --json the same refusal, and
+ * the start itself, are JSON lines a script can read.
  */
 const bin = fileURLToPath(new URL('../bin/opsloop.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'opsloop-up-errors-'));
@@ -93,4 +94,57 @@ describe('opsloop up refuses with one clear line', () => {
     expect(lines[0]).toContain('NATS_URL');
     expect(leftRunning(result.dataDir)).toEqual([]);
   }, 60_000);
+
+  it('--json: the refusal is one JSON line, {"error": {message, exitCode}}', async () => {
+    const port = await takenPort();
+    const result = await up('port-json', ['--port', String(port), '--json']);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.split('\n').filter((line) => line.startsWith('{"error"'));
+    expect(lines, result.stderr).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toEqual({
+      error: {
+        message: `port ${port} is taken: stop what uses it or pass --port to pick another`,
+        exitCode: 1,
+      },
+    });
+  }, 60_000);
+
+  it('--json: once up, one {"event":"running"} line names the gateway and the credentials', async () => {
+    const dataDir = join(work, 'running-json');
+    const child = spawn(
+      process.execPath,
+      [
+        bin,
+        'up',
+        '--json',
+        '--data-dir',
+        dataDir,
+        '--port',
+        '0',
+        '--nats-port',
+        '0',
+        '--speed',
+        '10',
+      ],
+      { cwd: work, env: { ...process.env, NATS_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const deadline = Date.now() + 90_000;
+    while (!stdout.includes('\n') && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    const running = JSON.parse(stdout.split('\n')[0]!) as Record<string, unknown>;
+    expect(running).toMatchObject({
+      event: 'running',
+      credentials: join(dataDir, 'credentials.json'),
+    });
+    expect(running.gatewayUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const health = await fetch(`${String(running.gatewayUrl)}/healthz`);
+    expect(health.status).toBe(200);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stdout.split('\n')[1]).toBe(JSON.stringify({ event: 'stopped', dataDir }));
+    expect(leftRunning(dataDir)).toEqual([]);
+  }, 150_000);
 });

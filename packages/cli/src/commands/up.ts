@@ -25,6 +25,7 @@ export const up: CommandSpec = {
     'nats-port': { type: 'string', default: '4333' },
     'data-dir': { type: 'string', default: '.opsloop' },
     speed: { type: 'string', default: '1' },
+    json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
   optionHelp: [
@@ -37,13 +38,22 @@ export const up: CommandSpec = {
     '--nats-port P      port of the embedded nats-server (default 4333; NATS_URL uses yours)',
     '--data-dir DIR     where state is kept (default .opsloop)',
     '--speed N          demo cluster clock speed (default 1)',
+    '--json             JSON lines for scripts: {"event":"running",…} once up, {"event":"stopped"} at the end',
   ],
   async run(v) {
+    const json = v.json === true;
+    /** One line for a person, or `{"error": …}` for a script. */
+    const fail = (message: string, code: number) => {
+      process.stderr.write(
+        json
+          ? `${JSON.stringify({ error: { message, exitCode: code } })}\n`
+          : `opsloop up: ${message}\n`,
+      );
+      return code;
+    };
     const provider = String(v.llm);
-    if (!['none', 'ollama', 'openai'].includes(provider)) {
-      process.stderr.write(`opsloop up: --llm must be none, ollama or openai, not "${provider}"\n`);
-      return EXIT.usage;
-    }
+    if (!['none', 'ollama', 'openai'].includes(provider))
+      return fail(`--llm must be none, ollama or openai, not "${provider}"`, EXIT.usage);
     const llm: LlmOptions = { provider: provider as LlmOptions['provider'] };
     if (v.model) llm.model = String(v.model);
     if (v['llm-url']) llm.url = String(v['llm-url']);
@@ -60,41 +70,61 @@ export const up: CommandSpec = {
         ...(v.users ? { usersFile: String(v.users) } : {}),
         speed: Number(v.speed),
         llm,
-        progress: (line) => process.stderr.write(`  … ${line}\n`),
+        progress: (line) =>
+          process.stderr.write(json ? `${JSON.stringify({ progress: line })}\n` : `  … ${line}\n`),
       });
     } catch (error) {
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      process.stderr.write(
-        `opsloop up: ${message}${error instanceof LaunchError ? '' : ` (logs in ${String(v['data-dir'])}/logs)`}\n`,
+      return fail(
+        `${message}${error instanceof LaunchError ? '' : ` (logs in ${String(v['data-dir'])}/logs)`}`,
+        EXIT.failed,
       );
-      return EXIT.failed;
     }
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    process.stdout.write(
-      [
-        `Opsloop is running: ${running.gatewayUrl}`,
-        `credentials: ${running.credentialsPath}`,
-        `started in ${seconds} s · NATS ${running.natsUrl} · logs in ${running.dataDir.logs}`,
-        v.kubeconfig
-          ? `cluster: ${String(v.kubeconfig)}`
-          : `demo cluster: kubectl --kubeconfig ${running.adminKubeconfig} get pods -A`,
-        '',
-        'Try first (or open the console and sign in with a token from the credentials file):',
-        ...TRY_FIRST.map((line) => `  ${line}`),
-        '  then approve as another user: npx opsloop approve <id> --as <an approver in credentials.json>',
-        '',
-        'Ctrl-C stops everything.',
-        '',
-      ].join('\n'),
-    );
+    if (json) {
+      process.stdout.write(
+        `${JSON.stringify({
+          event: 'running',
+          gatewayUrl: running.gatewayUrl,
+          credentials: running.credentialsPath,
+          natsUrl: running.natsUrl,
+          logs: running.dataDir.logs,
+          ...(v.kubeconfig
+            ? { kubeconfig: String(v.kubeconfig) }
+            : { adminKubeconfig: running.adminKubeconfig }),
+          startedSeconds: Number(seconds),
+        })}\n`,
+      );
+    } else
+      process.stdout.write(
+        [
+          `Opsloop is running: ${running.gatewayUrl}`,
+          `credentials: ${running.credentialsPath}`,
+          `started in ${seconds} s · NATS ${running.natsUrl} · logs in ${running.dataDir.logs}`,
+          v.kubeconfig
+            ? `cluster: ${String(v.kubeconfig)}`
+            : `demo cluster: kubectl --kubeconfig ${running.adminKubeconfig} get pods -A`,
+          '',
+          'Try first (or open the console and sign in with a token from the credentials file):',
+          ...TRY_FIRST.map((line) => `  ${line}`),
+          '  then approve as another user: npx opsloop approve <id> --as <an approver in credentials.json>',
+          '',
+          'Ctrl-C stops everything.',
+          '',
+        ].join('\n'),
+      );
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
-    process.stderr.write('stopping…\n');
+    if (!json) process.stderr.write('stopping…\n');
     await running.stop();
-    process.stderr.write('stopped; state kept in ' + running.dataDir.root + '\n');
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({ event: 'stopped', dataDir: running.dataDir.root })}\n`,
+      );
+    else process.stderr.write('stopped; state kept in ' + running.dataDir.root + '\n');
     return EXIT.ok;
   },
 };
