@@ -70,8 +70,12 @@ describe('the seed case in the browser, whole stack', () => {
     const opened = await openPage(browser, stack.url);
     const p = opened.page;
     opened.page.on('close', () => errors.push(...opened.errors));
+    const config = p.waitForResponse((r) => r.url().endsWith('/api/v1/auth/config'));
     await p.goto(`${stack.url}/`);
     await p.getByLabel('API token').waitFor();
+    // No single sign-on configured: no button for it.
+    await expect((await config).json()).resolves.toEqual({ oidc: null, problem: null });
+    await expect(p.getByTestId('sso').count()).resolves.toBe(0);
     await shots(p, 'signin');
     await signIn(p, stack.url, stack.token('payments-requester'));
     // Before anything is fixed, the analyzers see the selector that matches no pod.

@@ -1,5 +1,6 @@
 import { json, send } from './http.ts';
 import type { StoredEnvelope } from './chain.ts';
+import type { LoginConfig } from './oidc.ts';
 import type { Me, NamespaceFindings, OperationDetail, OperationPage, Status } from './types.ts';
 
 /** The gateway's HTTP API (services/gateway), one function per route the console uses. */
@@ -69,3 +70,15 @@ export const getFindings = (namespace: string, signal?: AbortSignal): Promise<Na
     `${V1}/namespaces/${encodeURIComponent(namespace)}/findings`,
     signal ? { signal } : {},
   );
+
+/** How to sign in (no token needed): whether single sign-on is configured. */
+export const getLoginConfig = (): Promise<LoginConfig> =>
+  json<LoginConfig>(`${V1}/auth/config`, { token: null });
+
+/** Redeems the provider's code with the PKCE verifier; the ID token is the bearer token. */
+export const redeemCode = (body: {
+  code: string;
+  codeVerifier: string;
+  redirectUri: string;
+}): Promise<{ idToken: string }> =>
+  json(`${V1}/auth/oidc/token`, { method: 'POST', body, token: null });

@@ -48,6 +48,9 @@ export function replaceQuery(path: string, query: Record<string, string | undefi
 
 export const route = readable<Route>(parseRoute(location.hash), (set) => {
   const update = (): void => set(parseRoute(location.hash));
+  // The store may start late (the header reads it only once signed in): read the hash now,
+  // not as it was when this module loaded (the OIDC redirect comes back without one).
+  update();
   window.addEventListener('hashchange', update);
   return () => window.removeEventListener('hashchange', update);
 });

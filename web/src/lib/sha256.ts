@@ -17,7 +17,20 @@ const K = new Uint32Array([
 
 const rotr = (x: number, n: number): number => (x >>> n) | (x << (32 - n));
 
+/** The digest as bytes (the PKCE code challenge is its base64url form). */
+export function sha256Bytes(text: string): Uint8Array {
+  const words = digest(text);
+  const out = new Uint8Array(32);
+  const view = new DataView(out.buffer);
+  words.forEach((word, i) => view.setUint32(i * 4, word));
+  return out;
+}
+
 export function sha256Hex(text: string): string {
+  return Array.from(digest(text), (word) => word.toString(16).padStart(8, '0')).join('');
+}
+
+function digest(text: string): Uint32Array {
   const bytes = new TextEncoder().encode(text);
   const bitLength = bytes.length * 8;
   const padded = new Uint8Array(Math.ceil((bytes.length + 9) / 64) * 64);
@@ -60,5 +73,5 @@ export function sha256Hex(text: string): string {
     const next = [a, b, c, d, e, f, g, hh];
     for (let i = 0; i < 8; i++) h[i] = (h[i]! + next[i]!) >>> 0;
   }
-  return Array.from(h, (word) => word.toString(16).padStart(8, '0')).join('');
+  return h;
 }

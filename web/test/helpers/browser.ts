@@ -31,6 +31,8 @@ export async function openPage(
   browser: Browser,
   baseUrl: string,
   viewport = WIDE,
+  /** Other origins the page may reach (a loopback identity provider). */
+  allow: string[] = [],
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({
     viewport,
@@ -45,11 +47,11 @@ export async function openPage(
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
   // Air-gapped: any request leaving the gateway's origin fails the test.
-  const origin = new URL(baseUrl).origin;
+  const origins = [baseUrl, ...allow].map((url) => new URL(url).origin);
   await context.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith(origin) || url.startsWith('data:') || url.startsWith('blob:'))
-      return route.continue();
+    const own = origins.some((origin) => url.startsWith(`${origin}/`) || url === origin);
+    if (own || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
     errors.push(`external request: ${url}`);
     return route.abort();
   });
@@ -59,7 +61,7 @@ export async function openPage(
 export async function signIn(page: Page, baseUrl: string, token: string): Promise<void> {
   await page.goto(`${baseUrl}/#/ops`);
   await page.getByLabel('API token').fill(token);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByTestId('whoami').waitFor();
 }
 

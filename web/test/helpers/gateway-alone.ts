@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +54,12 @@ export interface GatewayAlone {
   stop(): Promise<void>;
 }
 
-export async function startGatewayAlone(): Promise<GatewayAlone> {
+export async function startGatewayAlone(
+  options: {
+    /** The users file's `oidc` block (single sign-on), as the gateway's schema defines it. */
+    oidc?: Record<string, unknown>;
+  } = {},
+): Promise<GatewayAlone> {
   const dir = mkdtempSync(join(tmpdir(), 'opsloop-web-'));
   const nats: NatsServer = await startNatsServer();
   const sim = await startKubeSim({ port: 0, scenario: DEMO_CLUSTER });
@@ -62,6 +67,8 @@ export async function startGatewayAlone(): Promise<GatewayAlone> {
   const kubeconfig = join(dir, 'gateway.kubeconfig');
   sim.writeKubeconfig(kubeconfig);
   const users = await generateEmbeddedUsers({ teams: DEMO_TEAMS, dataDir: dir });
+  // YAML takes a JSON object as a flow mapping.
+  if (options.oidc) appendFileSync(users.usersFile, `oidc: ${JSON.stringify(options.oidc)}\n`);
   // A fixed port, so a restarted gateway is found again by the pages that were open.
   const port = await freePort();
   const spawn = () =>
