@@ -120,6 +120,16 @@ function fromFindings(
       args: fix.args,
       why: `${f.code} on ${f.object.kind} ${f.object.name}: ${fix.reasoning}`,
     });
+    // Steps without which the fix does not take effect (a StatefulSet's stuck pod), in order.
+    for (const next of fix.followUps ?? []) {
+      const at = getAction(next.action).target(next.args as never);
+      touched.add(`${at.kind}/${at.namespace ?? ''}/${at.name}`);
+      proposals.push({
+        action: next.action,
+        args: next.args,
+        why: `after ${fix.action} on ${f.object.kind} ${f.object.name}: ${next.reasoning}`,
+      });
+    }
   }
   if (proposals.length === 0) {
     return answer(diagnosisAnswer(subject, findings, snapshot) + scalerNote(snapshot, target));

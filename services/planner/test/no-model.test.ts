@@ -84,6 +84,41 @@ describe('the no-model planner on findings', () => {
       /Not addressed by this plan: PROBE_WRONG_PATH on Deployment docs-site/,
     );
   });
+  it("a fix's follow-up steps come right after it, in order", async () => {
+    const stuck: Finding = {
+      code: 'INSUFFICIENT_RESOURCES',
+      severity: 'critical',
+      object: { apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: 'docs', name: 'search' },
+      evidence: ['search-0 Pending: Insufficient memory'],
+      explanation: 'no node has room',
+      remediations: [
+        {
+          action: 'SetContainerResources',
+          args: {
+            namespace: 'docs',
+            kind: 'StatefulSet',
+            name: 'search',
+            container: 'es',
+            requests: { memory: '4Gi' },
+          },
+          confidence: 0.35,
+          reasoning: '4Gi fits a node',
+          followUps: [
+            {
+              action: 'DeletePod',
+              args: { namespace: 'docs', name: 'search-0' },
+              reasoning: 'search-0 stays on the old template until deleted',
+            },
+          ],
+        },
+      ],
+    };
+    const decision = await new NoModelPlanner().decide(input([stuck]));
+    expect(decision.kind).toBe('plan');
+    if (decision.kind !== 'plan') return;
+    expect(decision.proposals.map((p) => p.action)).toEqual(['SetContainerResources', 'DeletePod']);
+    expect(decision.proposals[1]!.why).toMatch(/after SetContainerResources on StatefulSet search/);
+  });
   it('a fix in another namespace is never proposed, whatever the finding says', async () => {
     const decision = await new NoModelPlanner().decide(input([elsewhere]));
     expect(decision.kind).toBe('answer');

@@ -10,6 +10,7 @@ import { createFailureAnalyzer, rolloutAnalyzer } from './workloads.ts';
 import { cronJobAnalyzer, jobAnalyzer } from './batch.ts';
 import { pvcAnalyzer } from './storage.ts';
 import { rbacAnalyzer } from './rbac.ts';
+import { addStuckPodFollowUps } from './stuck-pods.ts';
 import { hpaAnalyzer, pdbAnalyzer, quotaAnalyzer } from './capacity.ts';
 import { networkPolicyAnalyzer, webhookAnalyzer } from './network.ts';
 import { nodeAnalyzer } from './nodes.ts';
@@ -77,6 +78,7 @@ export function analyzeSnapshot(
         (r) =>
           Object.hasOwn(ACTIONS, r.action) && ACTIONS[r.action]!.schema.safeParse(r.args).success,
       )
+      .map((r) => addStuckPodFollowUps(snapshot, r))
       .sort((a, b) => b.confidence - a.confidence);
   }
   return kept.sort(

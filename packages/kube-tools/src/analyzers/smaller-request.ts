@@ -64,7 +64,7 @@ export function smallerRequestFix(s: Snapshot, owner: KubeObject, message: strin
         confidence: 0.35,
         reasoning:
           `${replicas} pod(s) requesting ${proposal.text} ${resource} fit on the nodes measured now ` +
-          `(${s.nodeRoom.map((n) => n.name).join(', ')}); ${was} asks for ${String(current)}. ` +
+          `(${s.nodeRoom.map((n) => n.name).join(', ')}); ${was} asks for ${String(container.resources?.requests?.[resource])}. ` +
           `Trade-off: the scheduler then reserves less than the workload was sized for, so under contention it may get ` +
           `less ${resource} than it needs (its limit is unchanged); the alternative is more or larger nodes.`,
       },
