@@ -307,21 +307,28 @@ export function isStillStarting(s: Snapshot, workload: KubeObject, kind: string)
   if (s.replicaSets.some((rs) => owned(rs) && warned('ReplicaSet', rs))) {
     return false;
   }
-  return s.pods.filter(owned).every((pod) => {
-    if (isPodReady(pod)) return true;
-    if (conditionOf(pod, 'PodScheduled')?.status === 'False') return false;
-    if (warned('Pod', pod)) return false;
-    const statuses = [
-      ...(pod.status?.initContainerStatuses ?? []),
-      ...(pod.status?.containerStatuses ?? []),
-    ] as {
-      restartCount?: number;
-      state?: { waiting?: { reason?: string }; terminated?: object };
-    }[];
-    return statuses.every(
-      (c) =>
-        (c.restartCount ?? 0) === 0 &&
-        (c.state?.waiting === undefined || STARTING_REASONS.has(c.state.waiting.reason ?? '')),
-    );
-  });
+  return s.pods.filter(owned).every((pod) => isPodReady(pod) || isPodStarting(s, pod));
+}
+
+/**
+ * A pod not ready yet that shows no sign of failure: not unschedulable, no Warning event,
+ * no restart, no container waiting for any reason but its creation. (A pod just created
+ * has no status at all yet, and is starting too.)
+ */
+export function isPodStarting(s: Snapshot, pod: KubeObject): boolean {
+  if (isPodReady(pod)) return false;
+  if (conditionOf(pod, 'PodScheduled')?.status === 'False') return false;
+  if (eventsFor(s, 'Pod', pod).some((e) => e.type === 'Warning')) return false;
+  const statuses = [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+  ] as {
+    restartCount?: number;
+    state?: { waiting?: { reason?: string }; terminated?: object };
+  }[];
+  return statuses.every(
+    (c) =>
+      (c.restartCount ?? 0) === 0 &&
+      (c.state?.waiting === undefined || STARTING_REASONS.has(c.state.waiting.reason ?? '')),
+  );
 }

@@ -1,6 +1,6 @@
 import { quote, quoteJson } from '../redact.ts';
 import type { KubeObject } from '../types.ts';
-import { editDistance, matchesSelector } from './helpers.ts';
+import { editDistance, isPodStarting, matchesSelector } from './helpers.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { Analyzer, Finding, Remediation } from './types.ts';
 import { objectOf } from './types.ts';
@@ -72,6 +72,27 @@ export const serviceAnalyzer: Analyzer = {
         (n: number, x: { addresses?: unknown[] }) => n + (x.addresses?.length ?? 0),
         0,
       );
+      const owners = workloads(s).filter((w) =>
+        matchesSelector(w.spec?.template?.metadata?.labels, selector),
+      );
+      if (pods.length === 0 && owners.length > 0) {
+        // The selector is right: it matches a workload's pod template, whose pods do not
+        // exist (yet, or at 0 replicas). Why they do not is that workload's own finding.
+        findings.push({
+          code: 'SERVICE_NO_READY_ENDPOINTS',
+          severity: 'info',
+          object: objectOf(svc, 'Service'),
+          evidence: owners
+            .slice(0, 3)
+            .map(
+              (w) =>
+                `selector ${quoteJson(selector)} matches the pod template of ${w.kind} ${w.metadata.name} (replicas: ${String(w.spec?.replicas ?? 'n/a')}), which has no pods now`,
+            ),
+          explanation: `Service ${svc.metadata.name} selects the pods of ${owners.map((w) => `${w.kind} ${w.metadata.name}`).join(', ')}, none of which exists right now; it has endpoints once they run.`,
+          remediations: [],
+        });
+        continue;
+      }
       if (pods.length === 0) {
         const fixes = selectorCandidates(s, svc, selector);
         findings.push({
@@ -142,9 +163,12 @@ export const serviceAnalyzer: Analyzer = {
         });
       }
       if (!portProblem && ready === 0) {
+        // Pods that are only starting (just created, no restart, no warning) will be
+        // endpoints in a moment: that is not a fault of the Service, only its state now.
+        const starting = pods.every((p) => isPodStarting(s, p));
         findings.push({
           code: 'SERVICE_NO_READY_ENDPOINTS',
-          severity: 'warning',
+          severity: starting ? 'info' : 'warning',
           object: objectOf(svc, 'Service'),
           evidence: [
             `${pods.length} pod(s) selected, none ready: ${pods
@@ -152,7 +176,9 @@ export const serviceAnalyzer: Analyzer = {
               .map((p) => `${p.metadata.name} (${String(p.status?.phase)})`)
               .join(', ')}`,
           ],
-          explanation: `Service ${svc.metadata.name} selects pods but none is ready; the pods' own findings say why.`,
+          explanation: starting
+            ? `Service ${svc.metadata.name} selects pods that are still starting (no restart, no warning yet); it has endpoints once they are ready.`
+            : `Service ${svc.metadata.name} selects pods but none is ready; the pods' own findings say why.`,
           remediations: [],
         });
       }
