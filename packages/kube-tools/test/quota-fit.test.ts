@@ -3,11 +3,15 @@ import { emptySnapshot } from '../src/mod.ts';
 import type { KubeObject, Snapshot } from '../src/mod.ts';
 import { quotaFitFix } from '../src/analyzers/quota-fit.ts';
 
-const owner = (replicas: number, containers: unknown[]): KubeObject => ({
+const owner = (
+  replicas: number,
+  containers: unknown[],
+  strategy = 'RollingUpdate',
+): KubeObject => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name: 'web', namespace: 'team', uid: 'd-1' },
-  spec: { replicas, template: { spec: { containers } } },
+  spec: { replicas, strategy: { type: strategy }, template: { spec: { containers } } },
 });
 
 const pod = (name: string, cpu: string, ownerUid?: string): KubeObject => ({
@@ -56,7 +60,7 @@ const refused = (requested: string, used: string, hard: string) =>
   `pods "web-1" is forbidden: exceeded quota: budget, requested: requests.cpu=${requested}, used: requests.cpu=${used}, limited: requests.cpu=${hard}`;
 
 describe('a request sized to what the quota leaves', () => {
-  it('is bounded by the room free now, so the rollout can create its first new pod', () => {
+  it('is bounded by the room free now, so the rollout gets past the refused replica', () => {
     const web = owner(3, [{ name: 'app', resources: { requests: { cpu: '1500m' } } }]);
     const s = snapshot(
       '4',
@@ -66,17 +70,24 @@ describe('a request sized to what the quota leaves', () => {
     );
     const [fix] = quotaFitFix(s, web, refused('1500m', '3500m', '4'));
     expect(fix?.action).toBe('SetContainerResources');
-    expect(fix?.args).toMatchObject({ container: 'app', requests: { cpu: '500m' } });
-    expect(fix?.reasoning).toMatch(/500m is free now/);
+    // 500m free must hold the refused replica's pod and one more before an old pod goes.
+    expect(fix?.args).toMatchObject({ container: 'app', requests: { cpu: '250m' } });
+    expect(fix?.reasoning).toMatch(/500m is free now for the rollout's first 2 new pod/);
     expect(fix?.reasoning).toMatch(/quota is left as its owners set it/);
   });
 
-  it('is bounded by the share of every replica when more room is free', () => {
-    const web = owner(4, [{ name: 'app', resources: { requests: { cpu: '3' } } }]);
-    const s = snapshot('10', '4', [pod('other', '1'), pod('web-a', '3', 'd-1')], web);
-    const [fix] = quotaFitFix(s, web, refused('3', '4', '10'));
-    // (10 − 1 used by others) / 4 replicas = 2250m.
+  it('is bounded by the share of every replica when the old pods go first (Recreate)', () => {
+    const web = owner(4, [{ name: 'app', resources: { requests: { cpu: '3' } } }], 'Recreate');
+    const own = ['a', 'b', 'c'].map((n) => pod(`web-${n}`, '3', 'd-1'));
+    const s = snapshot('10', '10', [pod('other', '1'), ...own], web);
+    const [fix] = quotaFitFix(s, web, refused('3', '10', '10'));
+    // (10 − 1 used by others) / 4 replicas = 2250m; nothing is free, but nothing needs to be.
     expect(fix?.args).toMatchObject({ requests: { cpu: '2250m' } });
+    // Rolling: nothing free, so no size lets the first new pod in.
+    const rolling = owner(4, [{ name: 'app', resources: { requests: { cpu: '3' } } }]);
+    expect(
+      quotaFitFix({ ...s, deployments: [rolling] }, rolling, refused('3', '10', '10')),
+    ).toEqual([]);
   });
 
   it('proposes nothing when several containers share the request, or the quota counts pods', () => {

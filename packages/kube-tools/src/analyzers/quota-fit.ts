@@ -53,8 +53,10 @@ function show(resource: Resource, amount: number): string {
  * what the cluster shows: the quota's hard and used amounts, and what the workload's own
  * pods hold of them now. Two bounds, the smaller wins:
  * - every replica must fit in what other pods leave of the quota, `(hard − others) / replicas`;
- * - the first pod of the new revision must fit in the room free now, `hard − used`, or the
- *   rollout (which keeps the old pods until new ones are ready) can never start.
+ * - a rolling update removes an old pod only once more pods are available than desired, so
+ *   the new revision's first `missing + 1` pods (missing: replicas the quota refused) must
+ *   fit in the room free now, `(hard − used) / (missing + 1)`, or the rollout stalls with
+ *   the quota full. A Recreate rollout removes the old pods first: only the first bound.
  * The fix is the largest value within both (the least change from what the workload asks
  * for now), on the one container that sets it. The quota itself is never changed: it is the
  * budget of whoever owns it. Without usage data, whether the workload runs well with less is
@@ -79,6 +81,8 @@ export function quotaFitFix(s: Snapshot, owner: KubeObject, message: string): Re
       !['Succeeded', 'Failed'].includes(String(p.status?.phase)) &&
       topOwner(s, p).metadata.uid === owner.metadata.uid,
   );
+  const missing = Math.max(0, replicas - own.length);
+  const recreate = owner.kind === 'Deployment' && owner.spec?.strategy?.type === 'Recreate';
   const requests: Record<string, string> = {};
   const limits: Record<string, string> = {};
   const compared: string[] = [];
@@ -100,7 +104,7 @@ export function quotaFitFix(s: Snapshot, owner: KubeObject, message: string): Re
     const others = parseQuantity(used[key]) - ownUse;
     const perReplica = (total - others) / replicas;
     const free = total - parseQuantity(used[key]);
-    const fit = Math.min(perReplica, free);
+    const fit = recreate ? perReplica : Math.min(perReplica, free / (missing + 1));
     const rest = current - parseQuantity(setting[0]!.resources![field]![resource]);
     const value = format(resource, fit - rest);
     if (parseQuantity(value) <= 0 || parseQuantity(value) + rest >= current) return [];
@@ -108,7 +112,11 @@ export function quotaFitFix(s: Snapshot, owner: KubeObject, message: string): Re
     (field === 'requests' ? requests : limits)[resource] = value;
     compared.push(
       `${key}: quota ${m[1]} allows ${hard[key]}, ${used[key]} used of which ${show(resource, ownUse)} by ${owner.metadata.name}'s ${own.length} pod(s); ` +
-        `${replicas} replicas can have ${show(resource, perReplica)} each and ${show(resource, free)} is free now for the rollout's first new pod, so ${value} (was ${show(resource, current)} per pod)`,
+        `${replicas} replicas can have ${show(resource, perReplica)} each` +
+        (recreate
+          ? ` (Recreate: the old pods go first)`
+          : ` and ${show(resource, free)} is free now for the rollout's first ${missing + 1} new pod(s) before an old one goes`) +
+        `, so ${value} (was ${show(resource, current)} per pod)`,
     );
   }
   if (container === undefined) return [];
