@@ -10,6 +10,7 @@ export const HELP = [
   '- "What\'s wrong in namespace shop?" / "Is checkout healthy?" — a health answer, nothing changed',
   '- "Scale checkout to five replicas" / "scale checkout by 50%" / "scale worker down by 2"',
   '- "Restart checkout" / "Roll back order-service" / "Set the image of storefront to nginx:1.27"',
+  '- "Set pull secret registry-credentials on checkout-api" — reference an existing registry secret by name',
   '- "Show the logs of payment-api" / "Check the logs of payments for errors"',
   'Name the namespace ("in namespace shop") when you own more than one.',
 ].join('\n');

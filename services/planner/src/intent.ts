@@ -10,6 +10,8 @@ export type Intent =
   | { kind: 'restart'; target: string }
   | { kind: 'rollback'; target: string; toRevision?: number }
   | { kind: 'set-image'; target: string; image: string; container?: string }
+  /** A pull secret a person names (Opsloop cannot list Secrets to find one). */
+  | { kind: 'set-pull-secret'; target: string; secret: string }
   | { kind: 'logs'; target: string }
   | { kind: 'log-errors'; target: string }
   | { kind: 'diagnose'; target: string; symptom: Symptom | null; fix: boolean }
@@ -145,6 +147,12 @@ function parseCommand(text: string): Intent | null {
       ...(container ? { container: container.toLowerCase() } : {}),
     };
   }
+  const pullSecret = new RegExp(
+    String.raw`^${POLITE}(?:set|use|add|reference|attach)\s+(?:the\s+)?(?:image\s*)?pull[- ]?secret\s+([a-z0-9][a-z0-9.-]{0,252})\s+(?:on|for|to|in)\s+(.+)$`,
+    'i',
+  ).exec(text);
+  if (pullSecret)
+    return { kind: 'set-pull-secret', target: clean(pullSecret[2]!), secret: pullSecret[1]! };
   const scale = parseScale(text);
   if (scale !== null) return scale;
   const rollback = new RegExp(

@@ -223,6 +223,23 @@ function command(intent: Intent, namespace: string, target: Resolved | null): De
         `Requested image change of container ${container} in ${w.kind} ${w.name}${via} to ${intent.image}.`,
       );
     }
+    case 'set-pull-secret': {
+      const current = (
+        (w.object.spec?.template?.spec?.imagePullSecrets ?? []) as { name: string }[]
+      ).map((ref) => ref.name);
+      if (current.includes(intent.secret))
+        return answer(
+          `${w.kind} ${namespace}/${w.name} already references pull secret ${intent.secret}; nothing to change.`,
+        );
+      return plan(
+        {
+          action: 'SetImagePullSecrets',
+          args: { ...base, secrets: [...current, intent.secret] },
+          why: `requested: pull images with secret ${intent.secret}${via} (named by the requester; Opsloop cannot read Secrets to check it)`,
+        },
+        `Requested pull secret ${intent.secret} for ${w.kind} ${w.name}${via}.`,
+      );
+    }
     default:
       return answer(HELP);
   }

@@ -79,6 +79,18 @@ describe('direct commands', () => {
       target: 'storefront',
     });
   });
+  it('a pull secret a person names', () => {
+    expect(intent('Set pull secret registry-credentials on checkout-api')).toEqual({
+      kind: 'set-pull-secret',
+      target: 'checkout-api',
+      secret: 'registry-credentials',
+    });
+    expect(intent('please use the image pull secret ghcr-pull for the web deployment')).toEqual({
+      kind: 'set-pull-secret',
+      target: 'web deployment',
+      secret: 'ghcr-pull',
+    });
+  });
 });
 
 describe('questions', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Cluster } from '../cluster.ts';
-import { PreconditionError } from '../errors.ts';
+import { KubeApiError, PreconditionError } from '../errors.ts';
 import { setOps } from '../json-pointer.ts';
 import { objectPath } from '../kinds.ts';
 import { Name } from '../validation.ts';
@@ -47,6 +47,18 @@ async function registrySecretNames(cluster: Cluster, namespace: string): Promise
   return new Set(list.items.map((item) => item.metadata.name));
 }
 
+async function registrySecretNamesIfReadable(
+  cluster: Cluster,
+  namespace: string,
+): Promise<Set<string> | null> {
+  try {
+    return await registrySecretNames(cluster, namespace);
+  } catch (error) {
+    if (error instanceof KubeApiError && error.status === 403) return null;
+    throw error;
+  }
+}
+
 export const SetImagePullSecrets: ActionDefinition<z.infer<typeof PullSecretsArgs>> = {
   name: 'SetImagePullSecrets',
   description: `Set a workload's pod imagePullSecrets to existing Secrets of type ${PULL_SECRET_TYPE}, by name. Never creates or reads a Secret.`,
@@ -59,8 +71,14 @@ export const SetImagePullSecrets: ActionDefinition<z.infer<typeof PullSecretsArg
     );
     // Names already referenced may stay whatever they are; every added one must exist with the right type.
     const added = a.secrets.filter((name) => !before.includes(name));
-    if (added.length) {
-      const existing = await registrySecretNames(cluster, a.namespace);
+    // An identity without `list secrets` (Opsloop's default RBAC grants none) cannot check:
+    // the reference is written unchecked and the summary says so. A name that does not
+    // exist only leaves the pods in ImagePullBackOff, which the rollout checks catch.
+    const existing = added.length
+      ? await registrySecretNamesIfReadable(cluster, a.namespace)
+      : null;
+    const unchecked = added.length > 0 && existing === null;
+    if (existing) {
       const missing = added.filter((name) => !existing.has(name));
       if (missing.length)
         throw new PreconditionError(
@@ -75,7 +93,11 @@ export const SetImagePullSecrets: ActionDefinition<z.infer<typeof PullSecretsArg
         [...POD_SPEC, 'imagePullSecrets'],
         a.secrets.map((name) => ({ name })),
       ),
-      summary: `set imagePullSecrets of ${a.kind} ${a.namespace}/${a.name} to [${a.secrets.join(', ')}] (was [${before.join(', ')}])`,
+      summary:
+        `set imagePullSecrets of ${a.kind} ${a.namespace}/${a.name} to [${a.secrets.join(', ')}] (was [${before.join(', ')}])` +
+        (unchecked
+          ? `; that ${added.join(', ')} exists was not checked (Secrets are not readable)`
+          : ''),
     };
   },
   checks: rolloutChecks,

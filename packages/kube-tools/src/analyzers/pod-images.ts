@@ -1,4 +1,3 @@
-import { PULL_SECRET_TYPE } from '../actions/pull-secrets.ts';
 import { quote } from '../redact.ts';
 import type { KubeObject } from '../types.ts';
 import {
@@ -12,6 +11,7 @@ import {
   previousRevision,
   rollbackRemediation,
 } from './helpers.ts';
+import { pullSecretFix, pullSecretHint, repository } from './pull-secret-fix.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { Analyzer, Finding, Remediation } from './types.ts';
 import { objectOf } from './types.ts';
@@ -20,13 +20,6 @@ const PULL_REASONS = ['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'E
 const AUTH =
   /(unauthori[sz]ed|authentication required|access denied|denied: |forbidden|no basic auth credentials|401|403)/i;
 const NOT_FOUND = /(not found|manifest unknown|does not exist|no such|404)/i;
-
-function repository(image: string): string {
-  const withoutDigest = image.split('@')[0]!;
-  const slash = withoutDigest.lastIndexOf('/');
-  const colon = withoutDigest.lastIndexOf(':');
-  return colon > slash ? withoutDigest.slice(0, colon) : withoutDigest;
-}
 
 /** Images of the same workload that worked before: its previous revision's template. */
 function rollbackFix(
@@ -81,48 +74,6 @@ function siblingImageFix(
   ];
 }
 
-function unusedRegistrySecrets(s: Snapshot, used: string[]): string[] {
-  return s.secrets
-    .filter((x) => x.type === PULL_SECRET_TYPE && !used.includes(x.name))
-    .map((x) => x.name);
-}
-
-/**
- * Exactly one registry secret (type dockerconfigjson) exists that the pods do not use: propose
- * referencing it, by name. With several, which one holds the credentials for this registry
- * is a person's call (Opsloop never reads a Secret's value to find out); with none, a person
- * must provide credentials.
- */
-function pullSecretFix(s: Snapshot, owner: KubeObject, image: string): Remediation[] {
-  if (!isWorkloadKind(owner.kind)) return [];
-  const current = ((owner.spec?.template?.spec?.imagePullSecrets ?? []) as { name: string }[]).map(
-    (ref) => ref.name,
-  );
-  const candidates = unusedRegistrySecrets(s, current);
-  if (candidates.length !== 1) return [];
-  return [
-    {
-      action: 'SetImagePullSecrets',
-      args: {
-        namespace: owner.metadata.namespace,
-        kind: owner.kind,
-        name: owner.metadata.name,
-        secrets: [...current, candidates[0]!],
-      },
-      confidence: 0.7,
-      reasoning: `${candidates[0]} is the only registry secret (${PULL_SECRET_TYPE}) in ${s.namespace} and the pods do not reference it; whether it holds credentials for ${repository(image)} cannot be checked without reading it, which Opsloop never does`,
-    },
-  ];
-}
-
-function pullSecretHint(s: Snapshot, image: string, used: string[]): string {
-  const registry = unusedRegistrySecrets(s, used);
-  if (registry.length) {
-    return `Registry secrets ${registry.join(', ')} exist in ${s.namespace} but the pods do not use them: a person who knows which one holds the credentials for ${repository(image)} should choose it (SetImagePullSecrets can then reference it), or reference it on the ServiceAccount.`;
-  }
-  return `Provide registry credentials: create a Secret of type ${PULL_SECRET_TYPE} in ${s.namespace} for ${repository(image)} and reference it in imagePullSecrets or on the ServiceAccount. Opsloop never invents credentials.`;
-}
-
 export const imagePullAnalyzer: Analyzer = {
   name: 'pod-image-pull',
   codes: ['IMAGE_NOT_FOUND', 'IMAGE_PULL_UNAUTHORIZED', 'IMAGE_PULL_FAILED'],
@@ -165,7 +116,7 @@ export const imagePullAnalyzer: Analyzer = {
           evidence,
           explanation: `The registry refuses to serve ${image} without credentials${pullSecrets.length ? ' that work' : ''}. The pod has ${pullSecrets.length ? 'pull secrets, but the registry rejects them' : 'no imagePullSecrets'}.`,
           remediations: fix,
-          ...(fix.length ? {} : { humanAction: pullSecretHint(s, image, pullSecrets) }),
+          ...(fix.length ? {} : { humanAction: pullSecretHint(s, owner, image, pullSecrets) }),
         });
         continue;
       }

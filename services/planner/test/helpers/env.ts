@@ -14,6 +14,7 @@ import { createLogger } from '@opsloop/service-kit';
 import { startNatsServer, type NatsServer } from '@opsloop/testkit';
 import { startPlanner, type PlannerLimits, type RunningPlanner } from '../../src/mod.ts';
 import type { OpsLog } from '../../src/ops-log.ts';
+import { PLANNER_USER, loadDeployedRbac } from './deployed.ts';
 
 export const OUTCOMES = [
   'PlanProposed',
@@ -131,13 +132,24 @@ export interface ScenarioPlanner {
   stop(): Promise<void>;
 }
 
+/**
+ * `asDeployed`: the planner reads with the rights deploy/ gives it (no Secrets), not as the
+ * sim's admin; the executor here stays the admin.
+ */
 export async function startScenarioPlanner(
   nats: Nats,
   scenario: string,
   limits: Partial<PlannerLimits> = {},
+  options: { asDeployed?: boolean } = {},
 ): Promise<ScenarioPlanner> {
-  const run = await startScenarioSim(scenario, { speed: 50 });
-  const cluster = await connectCluster({ kubeconfigText: run.kubeconfig() });
+  const run = await startScenarioSim(scenario, {
+    speed: 50,
+    ...(options.asDeployed ? { users: [PLANNER_USER] } : {}),
+  });
+  if (options.asDeployed) loadDeployedRbac(run);
+  const cluster = await connectCluster({
+    kubeconfigText: run.kubeconfig(options.asDeployed ? PLANNER_USER.username : undefined),
+  });
   const executor = await connectCluster({ kubeconfigText: run.kubeconfig() });
   const clusterId = await executor.identity();
   const planner = await startPlanner({
