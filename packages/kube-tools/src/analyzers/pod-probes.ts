@@ -1,8 +1,10 @@
 import { quote, quoteJson } from '../redact.ts';
 import type { KubeObject } from '../types.ts';
 import {
+  conditionOf,
   containerArgs,
   eventEvidence,
+  eventTime,
   eventsFor,
   groupByOwner,
   isWorkloadKind,
@@ -182,7 +184,20 @@ export const probeAnalyzer: Analyzer = {
   analyze(s) {
     const hits: { pod: KubeObject; event: KubeObject; kind: (typeof KINDS)[number] }[] = [];
     for (const pod of s.pods) {
-      const events = eventsFor(s, 'Pod', pod).filter((e) => e.reason === 'Unhealthy');
+      // A pod Ready now, never restarted, whose probe last failed before it became Ready
+      // failed while it was starting (a database still opening its port): that is history,
+      // not a fault. A failure after the transition is current (it takes failureThreshold
+      // periods to act), and a restarted container may have been killed by the probe.
+      const restarted = (pod.status?.containerStatuses ?? []).some(
+        (c: { restartCount?: number }) => (c.restartCount ?? 0) > 0,
+      );
+      const readySince =
+        isPodReady(pod) && !restarted
+          ? Date.parse(String(conditionOf(pod, 'Ready')?.lastTransitionTime ?? ''))
+          : Number.NaN;
+      const events = eventsFor(s, 'Pod', pod).filter(
+        (e) => e.reason === 'Unhealthy' && !(eventTime(e) <= readySince),
+      );
       for (const kind of KINDS) {
         const event = events.find((e) => kind.pattern.test(String(e.message ?? '')));
         if (event) hits.push({ pod, event, kind });
