@@ -43,6 +43,8 @@ const NEEDS: Record<string, string[]> = {
       'policy:poddisruptionbudgets',
     ].flatMap((r) => [`list ${r} shop`, `get ${r} shop x`, `watch ${r} shop`]),
     'get pods/log shop web-1',
+    'list rbac.authorization.k8s.io:roles shop',
+    'list rbac.authorization.k8s.io:rolebindings shop',
   ],
   verifier: [
     'get apps:deployments shop web',
