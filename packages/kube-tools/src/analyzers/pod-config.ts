@@ -250,7 +250,7 @@ export const missingConfigAnalyzer: Analyzer = {
 };
 
 /**
- * Several broken env references of one container (DB_HOST and DB_PORT both naming keys
+ * Several broken env references of one container (REDIS_URL and REDIS_DB both naming keys
  * that exist only in lower case) are one fix: a plan takes one step per object, and a
  * step that repaired one variable would leave the pod just as stuck on the next. So every
  * finding's SetContainerEnv on a container becomes the same step setting all of them.
