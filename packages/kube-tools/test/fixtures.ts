@@ -90,6 +90,14 @@ export const VALID_ARGS: Record<string, Record<string, unknown>> = {
     container: 'app',
     clearArgs: true,
   },
+  ReplaceServiceHost: {
+    namespace: 'shop',
+    kind: 'Deployment',
+    name: 'web',
+    container: 'wait-for-db',
+    from: 'web-dbb',
+    to: 'web-db',
+  },
 };
 
 /** Values no argument of any action may accept. */

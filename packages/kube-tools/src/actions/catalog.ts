@@ -20,6 +20,7 @@ import {
 } from './service.ts';
 import { SetConfigMapVolume } from './config-volume.ts';
 import { ClearCommandOverride } from './command.ts';
+import { ReplaceServiceHost } from './service-host.ts';
 import { SetImagePullSecrets } from './pull-secrets.ts';
 import type { ActionDefinition, PlannedStep, Policy } from './types.ts';
 import { DEFAULT_POLICY } from './types.ts';
@@ -49,6 +50,7 @@ const ALL = [
   ResumeCronJob,
   RecreateJob,
   ClearCommandOverride,
+  ReplaceServiceHost,
 ] as ActionDefinition<never>[];
 
 /** The closed catalog: nothing outside this table can be planned or applied. */

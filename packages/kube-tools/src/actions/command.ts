@@ -20,7 +20,8 @@ const ClearArgs = z.strictObject({
 /**
  * Drop a container's `command` override (and optionally its `args`) so the image's own
  * ENTRYPOINT/CMD run. It only ever removes fields: no action in the catalog writes a
- * command, so nothing a plan carries can make a container run a program of its choosing.
+ * program into a command (ReplaceServiceHost only corrects a Service name in its
+ * arguments), so nothing a plan carries can make a container run a program of its choosing.
  */
 export const ClearCommandOverride: ActionDefinition<z.infer<typeof ClearArgs>> = {
   name: 'ClearCommandOverride',

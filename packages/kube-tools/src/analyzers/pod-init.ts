@@ -1,8 +1,15 @@
 import { quote, quoteJson } from '../redact.ts';
-import { containerStates, editDistance, groupByOwner, logEvidence } from './helpers.ts';
+import {
+  containerArgs,
+  containerStates,
+  editDistance,
+  groupByOwner,
+  isWorkloadKind,
+  logEvidence,
+} from './helpers.ts';
 import type { ContainerState } from './helpers.ts';
 import type { Snapshot } from './snapshot.ts';
-import type { Analyzer, Finding } from './types.ts';
+import type { Analyzer, Finding, Remediation } from './types.ts';
 import { objectOf } from './types.ts';
 
 const STUCK_AFTER_MS = 60_000;
@@ -51,6 +58,28 @@ export const initWaitAnalyzer: Analyzer = {
     for (const [owner, group] of groupByOwner(s, items)) {
       const c = group[0]!;
       const hosts = mistypedHosts(s, c);
+      const log = s.logs[`${c.pod.metadata.name}/${c.name}`] ?? '';
+      // One misspelt name, in a workload's template: correct it to the Service that exists.
+      const fixes: Remediation[] =
+        hosts.length === 1 && isWorkloadKind(owner.kind)
+          ? [
+              {
+                action: 'ReplaceServiceHost',
+                args: {
+                  ...containerArgs(owner, c.name),
+                  from: hosts[0]!.wrote,
+                  to: hosts[0]!.service,
+                },
+                confidence: log.includes(hosts[0]!.wrote) ? 0.7 : 0.6,
+                reasoning:
+                  `init container ${c.name} waits for "${hosts[0]!.wrote}", which no Service in ${s.namespace} is called; Service "${hosts[0]!.service}" exists, ${editDistance(hosts[0]!.wrote, hosts[0]!.service)} edit(s) away` +
+                  (log.includes(hosts[0]!.wrote)
+                    ? `, and its log repeats failing lookups of "${hosts[0]!.wrote}"`
+                    : '') +
+                  `. Only that name in the command's arguments changes (the init container stays, the program is untouched); if it meant another service, reject this plan.`,
+              },
+            ]
+          : [];
       findings.push({
         code: 'INIT_CONTAINER_STUCK',
         severity: 'critical',
@@ -65,10 +94,14 @@ export const initWaitAnalyzer: Analyzer = {
           ...logEvidence(s, c.pod.metadata.name, c.name),
         ],
         explanation: `Init container ${c.name} never finishes, so the pod's main containers never start.`,
-        remediations: [],
-        humanAction: hosts.length
-          ? `Correct ${hosts.map((h) => `"${h.wrote}" to "${h.service}"`).join(', ')} in the init container's command (no catalog action edits commands).`
-          : `Find what init container ${c.name} waits for (its log tail) and make it available, or fix its command.`,
+        remediations: fixes,
+        ...(fixes.length
+          ? {}
+          : {
+              humanAction: hosts.length
+                ? `Correct ${hosts.map((h) => `"${h.wrote}" to "${h.service}"`).join(', ')} in the command of init container ${c.name} of ${owner.kind} ${owner.metadata.name}.`
+                : `Find what init container ${c.name} waits for (its log tail) and make it available, or fix its command.`,
+            }),
       });
     }
     return findings;

@@ -53,7 +53,7 @@ export const EXPECTED: Record<string, Expectation> = {
     code: 'INIT_CONTAINER_STUCK',
     kind: 'Deployment',
     name: 'orders-api',
-    fix: null,
+    fix: 'ReplaceServiceHost',
   },
   'insufficient-cpu': {
     code: 'INSUFFICIENT_RESOURCES',

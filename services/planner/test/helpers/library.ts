@@ -52,7 +52,12 @@ export const LIBRARY: Record<string, Expectation> = {
     'recommendation-api',
     'SetContainerResources',
   ),
-  'init-container-typo': e('INIT_CONTAINER_STUCK', 'Deployment', 'orders-api', null),
+  'init-container-typo': e(
+    'INIT_CONTAINER_STUCK',
+    'Deployment',
+    'orders-api',
+    'ReplaceServiceHost',
+  ),
   'insufficient-cpu': e(
     'INSUFFICIENT_RESOURCES',
     'Deployment',
