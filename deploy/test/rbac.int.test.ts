@@ -77,6 +77,10 @@ const NEEDS: Record<string, string[]> = {
     'delete batch:jobs shop migrate',
     'delete pods shop web-1',
     'create pods/eviction shop web-1',
+    // RecreateClaim: a never-bound claim, recreated with a class that exists.
+    'delete persistentvolumeclaims shop data',
+    'create persistentvolumeclaims shop',
+    'get storage.k8s.io:storageclasses - standard',
     'patch nodes - node-1',
     'get nodes - node-1',
     'list pods',
@@ -155,6 +159,8 @@ const NOT_IN_CATALOG = [
   'delete nodes - node-1',
   'update nodes - node-1',
   'patch pods shop web-1',
+  'patch persistentvolumeclaims shop data',
+  'update persistentvolumeclaims shop data',
 ];
 
 let env: DeploySim;

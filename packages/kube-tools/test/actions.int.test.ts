@@ -425,6 +425,8 @@ describe('catalog coverage and guards', () => {
       'DeletePod',
       'RecreateJob',
       'ClearCommandOverride', // actions-command.int.test.ts
+      'ReplaceServiceHost', // actions-service-host.int.test.ts
+      'RecreateClaim', // actions-claim.int.test.ts
     ]);
     expect([...tested].sort()).toEqual(Object.keys(ACTIONS).sort());
   });

@@ -98,6 +98,7 @@ export const VALID_ARGS: Record<string, Record<string, unknown>> = {
     from: 'web-dbb',
     to: 'web-db',
   },
+  RecreateClaim: { namespace: 'shop', name: 'web-data', storageClassName: 'standard' },
 };
 
 /** Values no argument of any action may accept. */

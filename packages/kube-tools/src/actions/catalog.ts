@@ -21,6 +21,7 @@ import {
 import { SetConfigMapVolume } from './config-volume.ts';
 import { ClearCommandOverride } from './command.ts';
 import { ReplaceServiceHost } from './service-host.ts';
+import { RecreateClaim } from './claims.ts';
 import { SetImagePullSecrets } from './pull-secrets.ts';
 import type { ActionDefinition, PlannedStep, Policy } from './types.ts';
 import { DEFAULT_POLICY } from './types.ts';
@@ -51,6 +52,7 @@ const ALL = [
   RecreateJob,
   ClearCommandOverride,
   ReplaceServiceHost,
+  RecreateClaim,
 ] as ActionDefinition<never>[];
 
 /** The closed catalog: nothing outside this table can be planned or applied. */

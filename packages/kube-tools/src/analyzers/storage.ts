@@ -1,4 +1,5 @@
 import { quote } from '../redact.ts';
+import { claimClassFix } from './claim-class.ts';
 import { eventEvidence, eventsFor } from './helpers.ts';
 import type { Analyzer, Finding } from './types.ts';
 import { objectOf } from './types.ts';
@@ -38,14 +39,19 @@ export const pvcAnalyzer: Analyzer = {
         ? `existing classes: ${classes.join(', ')}`
         : 'the cluster has no StorageClass';
       if (className && className !== '' && !classes.includes(className)) {
+        const fixes = claimClassFix(s, pvc, className);
         findings.push({
           code: 'PVC_STORAGECLASS_MISSING',
           severity: 'critical',
           object: objectOf(pvc, 'PersistentVolumeClaim'),
           evidence,
           explanation: `The claim asks for StorageClass "${className}", which does not exist, so no volume is provisioned and pods using it stay Pending.`,
-          remediations: [],
-          humanAction: `Choose a StorageClass (${candidates}). A claim's class cannot be changed in place: recreate the claim with the chosen class (its data, if any, is not carried over), or create a StorageClass named "${className}".`,
+          remediations: fixes,
+          ...(fixes.length
+            ? {}
+            : {
+                humanAction: `Choose a StorageClass (${candidates}). A claim's class cannot be changed in place: recreate the claim with the chosen class (its data, if any, is not carried over), or create a StorageClass named "${className}".`,
+              }),
         });
       } else if (className === undefined && defaults.length === 0) {
         findings.push({

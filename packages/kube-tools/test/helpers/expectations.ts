@@ -125,7 +125,7 @@ export const EXPECTED: Record<string, Expectation> = {
     code: 'PVC_STORAGECLASS_MISSING',
     kind: 'PersistentVolumeClaim',
     name: 'report-archive',
-    fix: null,
+    fix: 'RecreateClaim',
   },
   'quota-requires-limits': {
     code: 'QUOTA_REQUIRES_LIMITS',

@@ -108,7 +108,7 @@ export const LIBRARY: Record<string, Expectation> = {
     'PVC_STORAGECLASS_MISSING',
     'PersistentVolumeClaim',
     'report-archive',
-    null,
+    'RecreateClaim',
   ),
   'quota-requires-limits': e(
     'QUOTA_REQUIRES_LIMITS',
