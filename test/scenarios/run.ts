@@ -21,6 +21,7 @@ import {
   kubernetesGroupOfTeam,
 } from '@opsloop/cli/launcher';
 import { startNatsServer } from '@opsloop/testkit';
+import { verdictOf, type Result } from './verdict.ts';
 
 const { values } = parseArgs({
   options: {
@@ -52,7 +53,13 @@ interface Row {
   outcome: string;
   checks: string;
   seconds: number;
-  ok: boolean;
+  result: Result;
+  /** The planner's answer, when it answered instead of planning. */
+  answer?: string;
+  /** An approval the gateway refused. */
+  approval?: string;
+  /** Why the operation failed (executor error, failed verification check). */
+  failure?: string;
 }
 
 type Op = Record<string, any>;
@@ -77,7 +84,7 @@ async function runOne(file: string, natsUrl: string): Promise<Row> {
     outcome: '-',
     checks: '-',
     seconds: 0,
-    ok: false,
+    result: 'failed',
   };
   let stack: Awaited<ReturnType<typeof startOpsloop>> | undefined;
   try {
@@ -134,15 +141,30 @@ async function runOne(file: string, natsUrl: string): Promise<Row> {
       for (const approver of approvers) {
         const current = await api(approver.token, 'GET', `/api/v1/operations/${id}`);
         if (current.status !== 'awaiting_approval') break;
-        await api(approver.token, 'POST', `/api/v1/operations/${id}/approval`, {
+        const answer = await api(approver.token, 'POST', `/api/v1/operations/${id}/approval`, {
           decision: 'approve',
           planHash: current.plan.planHash,
           comment: 'scenario sweep',
         });
+        if (answer.code || answer.error)
+          row.approval = `${approver.name}: ${JSON.stringify(answer).slice(0, 200)}`;
       }
       op = await waitFor(id, ['succeeded', 'failed', 'rejected', 'invalidated']);
     }
     row.outcome = op.status;
+    if (typeof op.answer === 'string') row.answer = op.answer;
+    if (op.status === 'awaiting_approval')
+      row.failure = `still awaiting approval: ${JSON.stringify(op.approvals).slice(0, 300)}; steps ${JSON.stringify(op.steps).slice(0, 200)}`;
+    const failedCheck = (op.verification?.checks ?? []).find((c: Op) => !c.passed);
+    if (op.failure || op.verification?.status === 'failed')
+      row.failure = [
+        op.failure ? `${op.failure.code}: ${op.failure.message}` : '',
+        op.verification?.reason ?? '',
+        failedCheck ? `check ${failedCheck.check}: ${failedCheck.message ?? ''}` : '',
+      ]
+        .filter(Boolean)
+        .join('; ')
+        .slice(0, 400);
     const verdict = await sc.waitSolved(30_000);
     // Opsloop's writes (every identity but the sim's admin) must stay inside the namespace.
     const executor = identities.find((i) => i.name === 'executor')!.username;
@@ -150,12 +172,22 @@ async function runOne(file: string, natsUrl: string): Promise<Row> {
       .entries()
       .filter((e) => e.user === executor && !e.dryRun && e.responseCode < 300)
       .filter((e) => e.namespace !== sc.namespace && e.resource !== 'subjectaccessreviews');
-    row.checks = !verdict.ok
-      ? verdict.report.slice(0, 60)
-      : outside.length > 0
+    const { result, note } = verdictOf({
+      scenario: name,
+      status: op.status,
+      answer: row.answer ?? null,
+      solved: verdict.ok,
+      wroteOutside: outside.length > 0,
+    });
+    row.result = result;
+    row.checks =
+      outside.length > 0
         ? `wrote outside ${sc.namespace}: ${outside[0]!.resource}/${outside[0]!.name}`
-        : 'ok';
-    row.ok = verdict.ok && outside.length === 0;
+        : result === 'solved'
+          ? 'ok'
+          : result === 'person asked'
+            ? 'fault remains; the answer says what to do'
+            : `${note}; ${verdict.report.slice(0, 60)}`;
   } catch (error) {
     row.outcome = `error: ${(error as Error).message.split('\n')[0]!.slice(0, 60)}`;
   } finally {
@@ -166,6 +198,8 @@ async function runOne(file: string, natsUrl: string): Promise<Row> {
   return row;
 }
 
+const LABEL: Record<Result, string> = { solved: 'PASS', 'person asked': 'PERSON', failed: 'FAIL' };
+
 const nats = await startNatsServer();
 const rows: Row[] = [];
 try {
@@ -175,17 +209,28 @@ try {
     rows.push(row);
     if (!values.json)
       process.stdout.write(
-        `${row.ok ? 'PASS' : 'FAIL'} ${row.scenario} (${row.seconds}s): ${row.steps} → ${row.outcome}; ${row.checks}\n`,
+        `${LABEL[row.result]} ${row.scenario} (${row.seconds}s): ${row.steps} → ${row.outcome}; ${row.checks}\n${row.answer && row.result !== 'solved' ? `  answer: ${row.answer}\n` : ''}${row.approval ? `  approval refused: ${row.approval}\n` : ''}${row.failure ? `  failure: ${row.failure}\n` : ''}`,
       );
   }
 } finally {
   await nats.stop();
 }
-const passed = rows.filter((r) => r.ok).length;
+const count = (result: Result) => rows.filter((r) => r.result === result).length;
+const [solved, asked, failed] = [count('solved'), count('person asked'), count('failed')];
 if (values.json)
-  process.stdout.write(`${JSON.stringify({ passed, total: rows.length, rows }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ solved, personAsked: asked, failed, total: rows.length, rows }, null, 2)}\n`,
+  );
 else {
-  const cols = ['scenario', 'diagnosis', 'steps', 'outcome', 'checks', 'seconds'] as const;
+  const cols = [
+    'scenario',
+    'result',
+    'diagnosis',
+    'steps',
+    'outcome',
+    'checks',
+    'seconds',
+  ] as const;
   const widths = cols.map((c) =>
     Math.min(34, Math.max(c.length, ...rows.map((r) => String(r[c]).length))),
   );
@@ -193,6 +238,8 @@ else {
   process.stdout.write(`\n${cols.map((c, i) => cell(c.toUpperCase(), widths[i]!)).join(' ')}\n`);
   for (const r of rows)
     process.stdout.write(`${cols.map((c, i) => cell(String(r[c]), widths[i]!)).join(' ')}\n`);
-  process.stdout.write(`\nscore: ${passed}/${rows.length} scenarios solved end to end\n`);
+  process.stdout.write(
+    `\nscore: ${solved}/${rows.length} solved end to end, ${asked} person asked (no typed fix exists; the answer says what a person must do), ${failed} failed\n`,
+  );
 }
-process.exit(passed === rows.length ? 0 : 1);
+process.exit(failed === 0 ? 0 : 1);
