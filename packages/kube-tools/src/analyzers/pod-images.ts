@@ -138,7 +138,7 @@ export const imagePullAnalyzer: Analyzer = {
         ...(remediations.length
           ? {}
           : {
-              humanAction: `Give the correct image reference for container ${first.name}; no earlier revision or sibling pod shows a working one.`,
+              humanAction: `Choose an image for container ${first.name} that ${notFound ? 'exists' : 'can be pulled'} (${image} ${notFound ? 'does not' : 'cannot be pulled'}); no earlier revision or sibling pod shows a working one. Then ask "set the image of ${owner.metadata.name} to <image>" and Opsloop plans it.`,
             }),
       });
     }
