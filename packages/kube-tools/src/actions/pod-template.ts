@@ -23,7 +23,7 @@ import {
   workloadFields,
   workloadTarget,
 } from './common.ts';
-import type { ActionDefinition } from './types.ts';
+import type { ActionDefinition, PlannedStep } from './types.ts';
 
 const ResourceMap = z.strictObject({
   cpu: Quantity.nullable().optional(),
@@ -183,19 +183,36 @@ export const SetContainerEnv: ActionDefinition<z.infer<typeof EnvArgs>> = {
   },
 };
 
+const ProbeKind = z.enum(['liveness', 'readiness', 'startup']);
+const probeFields = {
+  path: HttpPath.optional(),
+  port: PortOrName.optional(),
+  initialDelaySeconds: z.number().int().min(0).max(3600).optional(),
+  periodSeconds: z.number().int().min(1).max(3600).optional(),
+  timeoutSeconds: z.number().int().min(1).max(600).optional(),
+  failureThreshold: z.number().int().min(1).max(100).optional(),
+  successThreshold: z.number().int().min(1).max(100).optional(),
+};
+/** Another probe of the same container fixed in the same patch (one step per object). */
+const OtherProbe = z
+  .strictObject({ probe: ProbeKind, ...probeFields })
+  .refine((a) => Object.keys(a).length > 1, 'give at least one probe field to change');
+
 const ProbeArgs = z
   .strictObject({
     ...containerFields,
-    probe: z.enum(['liveness', 'readiness', 'startup']),
-    path: HttpPath.optional(),
-    port: PortOrName.optional(),
-    initialDelaySeconds: z.number().int().min(0).max(3600).optional(),
-    periodSeconds: z.number().int().min(1).max(3600).optional(),
-    timeoutSeconds: z.number().int().min(1).max(600).optional(),
-    failureThreshold: z.number().int().min(1).max(100).optional(),
-    successThreshold: z.number().int().min(1).max(100).optional(),
+    probe: ProbeKind,
+    ...probeFields,
+    also: z.array(OtherProbe).min(1).max(2).optional(),
   })
-  .refine((a) => Object.keys(a).length > 5, 'give at least one probe field to change');
+  .refine(
+    (a) => Object.keys(a).filter((k) => k !== 'also').length > 5,
+    'give at least one probe field to change',
+  )
+  .refine((a) => {
+    const kinds = [a.probe, ...(a.also ?? []).map((o) => o.probe)];
+    return new Set(kinds).size === kinds.length;
+  }, 'each probe at most once');
 
 const PROBE_FIELD = {
   liveness: 'livenessProbe',
@@ -210,59 +227,88 @@ const TIMINGS = [
   'successThreshold',
 ] as const;
 
+type ProbeChange = { probe: z.infer<typeof ProbeKind> } & {
+  [K in keyof typeof probeFields]?: unknown;
+};
+
+function probeWith(
+  container: Record<string, unknown>,
+  name: string,
+  change: ProbeChange,
+): Record<string, unknown> {
+  const field = PROBE_FIELD[change.probe];
+  const probe = structuredClone(container[field]) as
+    Record<string, Record<string, unknown>> | undefined;
+  if (!probe)
+    throw new PreconditionError(
+      'SetProbe',
+      `container ${name} has no ${field}; this action only fixes existing probes`,
+    );
+  const handler = probe.httpGet ?? probe.tcpSocket ?? probe.grpc;
+  if (change.path !== undefined && !probe.httpGet)
+    throw new PreconditionError(
+      'SetProbe',
+      `${field} of ${name} is not an HTTP probe; it has no path to fix`,
+    );
+  if (change.port !== undefined && !handler)
+    throw new PreconditionError('SetProbe', `${field} of ${name} has no port (exec probe)`);
+  if (change.path !== undefined) probe.httpGet!.path = change.path;
+  if (change.port !== undefined) handler!.port = change.port;
+  for (const key of TIMINGS)
+    if (change[key] !== undefined) (probe as Record<string, unknown>)[key] = change[key];
+  return probe;
+}
+
+/** The args that restore one probe as the diff's before shows it, or null if it had none. */
+function probeBefore(step: PlannedStep, probe: keyof typeof PROBE_FIELD) {
+  const before = diffBefore(step, `.${PROBE_FIELD[probe]}`) as
+    Record<string, Record<string, unknown>> | undefined;
+  if (!before) return null;
+  const handler = before.httpGet ?? before.tcpSocket ?? before.grpc;
+  const args: Record<string, unknown> = { probe };
+  if (before.httpGet?.path !== undefined) args.path = before.httpGet.path;
+  if (handler?.port !== undefined) args.port = handler.port;
+  for (const key of TIMINGS)
+    if ((before as Record<string, unknown>)[key] !== undefined)
+      args[key] = (before as Record<string, unknown>)[key];
+  return args;
+}
+
 export const SetProbe: ActionDefinition<z.infer<typeof ProbeArgs>> = {
   name: 'SetProbe',
-  description: "Fix an existing probe's HTTP path, port or timings. Never adds or removes a probe.",
+  description:
+    "Fix an existing probe's HTTP path, port or timings (and, with `also`, other probes of the same container in the same patch). Never adds or removes a probe.",
   schema: ProbeArgs,
   risk: 'medium',
   target: workloadTarget,
   compute(live, a) {
     const at = findContainer('SetProbe', live, a.container);
-    const field = PROBE_FIELD[a.probe];
-    const probe = structuredClone(at.container[field]) as
-      Record<string, Record<string, unknown>> | undefined;
-    if (!probe)
-      throw new PreconditionError(
-        'SetProbe',
-        `container ${a.container} has no ${field}; this action only fixes existing probes`,
-      );
-    const handler = probe.httpGet ?? probe.tcpSocket ?? probe.grpc;
-    if (a.path !== undefined && !probe.httpGet)
-      throw new PreconditionError(
-        'SetProbe',
-        `${field} of ${a.container} is not an HTTP probe; it has no path to fix`,
-      );
-    if (a.port !== undefined && !handler)
-      throw new PreconditionError(
-        'SetProbe',
-        `${field} of ${a.container} has no port (exec probe)`,
-      );
-    if (a.path !== undefined) probe.httpGet!.path = a.path;
-    if (a.port !== undefined) handler!.port = a.port;
-    for (const key of TIMINGS)
-      if (a[key] !== undefined) (probe as Record<string, unknown>)[key] = a[key];
+    const changes: ProbeChange[] = [a, ...(a.also ?? [])];
+    const ops = changes.flatMap((change) =>
+      setOps(
+        live,
+        [...at.segments, PROBE_FIELD[change.probe]],
+        probeWith(at.container, a.container, change),
+      ),
+    );
     return {
-      ops: setOps(live, [...at.segments, field], probe),
-      summary: `fix ${field} of container ${a.container} in ${a.kind} ${a.namespace}/${a.name}`,
+      ops,
+      summary: `fix ${changes.map((c) => PROBE_FIELD[c.probe]).join(' and ')} of container ${a.container} in ${a.kind} ${a.namespace}/${a.name}`,
     };
   },
   checks: rolloutChecks,
   inverse(step) {
-    const field = PROBE_FIELD[step.args.probe as keyof typeof PROBE_FIELD];
-    const before = diffBefore(step, `.${field}`) as
-      Record<string, Record<string, unknown>> | undefined;
-    if (!before) return null;
-    const handler = before.httpGet ?? before.tcpSocket ?? before.grpc;
-    const args: Record<string, unknown> = {
-      ...containerStepArgs(step),
-      probe: step.args.probe,
+    const kinds = [
+      step.args.probe,
+      ...((step.args.also ?? []) as { probe: string }[]).map((o) => o.probe),
+    ] as (keyof typeof PROBE_FIELD)[];
+    const restored = kinds.map((k) => probeBefore(step, k));
+    if (restored.some((r) => r === null)) return null;
+    const [first, ...rest] = restored as Record<string, unknown>[];
+    return {
+      action: 'SetProbe',
+      args: { ...containerStepArgs(step), ...first, ...(rest.length ? { also: rest } : {}) },
     };
-    if (before.httpGet?.path !== undefined) args.path = before.httpGet.path;
-    if (handler?.port !== undefined) args.port = handler.port;
-    for (const key of TIMINGS)
-      if ((before as Record<string, unknown>)[key] !== undefined)
-        args[key] = (before as Record<string, unknown>)[key];
-    return { action: 'SetProbe', args };
   },
 };
 

@@ -271,6 +271,48 @@ export const probeAnalyzer: Analyzer = {
         });
       }
     }
-    return findings;
+    return withOtherProbes(findings);
   },
 };
+
+/**
+ * Two probes of one container that both miss (liveness and readiness on a path that
+ * answers 404) are one step: a plan takes one step per object, and fixing one probe leaves
+ * the pod failing on the other. So each SetProbe fix also carries (`also`) the best fix
+ * of the container's other failing probes, and its confidence is the lower of them.
+ */
+export function withOtherProbes(findings: Finding[]): Finding[] {
+  const setProbe = (f: Finding) => f.remediations.filter((r) => r.action === 'SetProbe');
+  const container = (r: Remediation) =>
+    `${String(r.args.kind)}/${String(r.args.name)}/${String(r.args.container)}`;
+  const best = new Map<string, Map<string, Remediation>>();
+  for (const r of findings.flatMap(setProbe)) {
+    const byProbe = best.get(container(r)) ?? new Map<string, Remediation>();
+    const current = byProbe.get(String(r.args.probe));
+    if (!current || r.confidence > current.confidence) byProbe.set(String(r.args.probe), r);
+    best.set(container(r), byProbe);
+  }
+  for (const f of findings) {
+    f.remediations = f.remediations.map((r) => {
+      if (r.action !== 'SetProbe') return r;
+      const others = [...(best.get(container(r)) ?? new Map()).values()].filter(
+        (o) => o.args.probe !== r.args.probe,
+      );
+      if (!others.length) return r;
+      const also = others.map((o) => {
+        const { namespace: _n, kind: _k, name: _name, container: _c, also: _a, ...fields } = o.args;
+        return fields;
+      });
+      return {
+        ...r,
+        args: { ...r.args, also },
+        confidence: Math.min(r.confidence, ...others.map((o) => o.confidence)),
+        reasoning: [
+          r.reasoning,
+          ...others.map((o) => `${String(o.args.probe)} probe: ${o.reasoning}`),
+        ].join('; '),
+      };
+    });
+  }
+  return findings;
+}

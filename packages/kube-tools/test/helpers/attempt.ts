@@ -8,6 +8,7 @@
 import { DiagnosisRecorded } from '@opsloop/contracts';
 import { SEVERITY_RANK } from '../../src/analyzers/types.ts';
 import {
+  ACTIONS,
   analyzeSnapshot,
   applyStep,
   loadSnapshot,
@@ -43,7 +44,7 @@ export interface FaultOutcome {
   /** A warning-or-worse finding on the right object whose code/explanation names the cause. */
   named: boolean;
   finding?: Finding;
-  /** The remediation applied for it (null when none was proposed). */
+  /** The remediation applied for it, or covered by the step on its object (null: none proposed). */
   applied: Remediation | null;
   /** For fix === null: no remediation, and what a person must do names `mentions`. */
   personAsked: boolean;
@@ -158,6 +159,10 @@ export async function attempt(
   });
   // Apply, one fault after the other, the top remediation of the finding on its object
   // (any finding there when none named the cause: a fix that solves it still counts).
+  // One step per object, as the planner plans (a second step on an object the first one
+  // changed could not apply): a second fault on an object already fixed this attempt is
+  // counted as covered by that step, and the scenario's verify tells whether it was.
+  const stepped = new Set<string>();
   for (const outcome of faults) {
     const { fault } = outcome;
     if (fault.fix === null) continue;
@@ -167,6 +172,10 @@ export async function attempt(
     const top = finding?.remediations[0];
     if (!top) continue;
     outcome.applied = top;
+    const target = ACTIONS[top.action]!.target(top.args as never);
+    const object = `${target.kind}/${target.namespace ?? ''}/${target.name}`;
+    if (stepped.has(object)) continue;
+    stepped.add(object);
     for (const step of [top, ...(top.followUps ?? [])]) {
       // Planned right before it is written, as an executor re-derives a step from live state.
       await applyStep(await planStep(step.action, step.args, env.cluster), env.cluster);
