@@ -180,10 +180,13 @@ export class Cluster implements ClusterApi {
     this.admit('CREATE', sres, obj, undefined, options);
     if (this.entry(sres, meta.namespace, meta.name!)) throw alreadyExists(sres, meta.name!);
     meta.uid = newUid();
-    meta.creationTimestamp = nowTimestamp(this.now());
+    // One instant for the whole write: at --speed 1000 two reads of the clock a millisecond
+    // apart are a second apart in sim time.
+    const now = nowTimestamp(this.now());
+    meta.creationTimestamp = now;
     if (GENERATION_KINDS.has(sres.kind)) meta.generation = 1;
     if (options.fieldManager && !options.managedDone)
-      recordUpdate(undefined, obj, options.fieldManager, undefined, nowTimestamp(this.now()));
+      recordUpdate(undefined, obj, options.fieldManager, undefined, now);
     if (options.dryRun) return fromStorage(resource, obj);
     const rv = this.store.nextRv();
     meta.resourceVersion = String(rv);
