@@ -36,6 +36,30 @@ function crashing(c: ContainerState): boolean {
   );
 }
 
+/** Restarts a container may have had and still count as recovered once it runs Ready. */
+const RECOVERED_RESTARTS = 2;
+
+/**
+ * A failure that is over: the pod's Job has since completed (an earlier attempt's Error pod
+ * is how Jobs retry), or the container failed at most a couple of times (e.g. at boot, before
+ * a dependency was up) and now runs and is Ready. A container that keeps failing shows more
+ * restarts, or is not Ready, and stays a finding.
+ */
+function isHistory(s: Snapshot, c: ContainerState): boolean {
+  const job = c.pod.metadata.ownerReferences?.find((o) => o.kind === 'Job');
+  const owner = job && s.jobs.find((j) => j.metadata.name === job.name);
+  const complete = (owner?.status?.conditions ?? []).some(
+    (x: { type: string; status: string }) => x.type === 'Complete' && x.status === 'True',
+  );
+  if (complete) return true;
+  return (
+    !c.init &&
+    c.status.state?.running !== undefined &&
+    c.status.ready === true &&
+    (c.status.restartCount ?? 0) <= RECOVERED_RESTARTS
+  );
+}
+
 const NOT_IN_IMAGE =
   /(executable file not found|no such file or directory|not found in \$PATH|exec: |command not found)/i;
 
@@ -87,7 +111,9 @@ export const crashAnalyzer: Analyzer = {
     const items = s.pods.flatMap((pod) =>
       probeKilled(pod)
         ? []
-        : containerStates(pod).filter((c) => crashing(c) && terminated(c)?.reason !== 'OOMKilled'),
+        : containerStates(pod).filter(
+            (c) => crashing(c) && terminated(c)?.reason !== 'OOMKilled' && !isHistory(s, c),
+          ),
     );
     const findings: Finding[] = [];
     for (const [owner, group] of groupByOwner(s, items)) {
