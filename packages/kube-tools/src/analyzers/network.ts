@@ -1,64 +1,11 @@
 import { quote, quoteJson } from '../redact.ts';
 import type { KubeObject } from '../types.ts';
-import { matchesLabelSelector, matchesSelector, topOwner } from './helpers.ts';
+import { matchesSelector, topOwner } from './helpers.ts';
+import { egressBlock, peerMatchesLocal, portAllowed, selects, types } from './netpol-rules.ts';
+import type { Rule } from './netpol-rules.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { Analyzer, Finding } from './types.ts';
 import { objectOf } from './types.ts';
-
-type Peer = {
-  podSelector?: object;
-  namespaceSelector?: { matchLabels?: Record<string, string> };
-  ipBlock?: { cidr: string };
-};
-type Rule = {
-  from?: Peer[];
-  to?: Peer[];
-  ports?: { protocol?: string; port?: number | string; endPort?: number }[];
-};
-
-function types(p: KubeObject): string[] {
-  if (p.spec?.policyTypes?.length) return p.spec.policyTypes;
-  return p.spec?.egress ? ['Ingress', 'Egress'] : ['Ingress'];
-}
-
-function selects(p: KubeObject, pod: KubeObject): boolean {
-  const sel = p.spec?.podSelector ?? {};
-  return (
-    Object.keys(sel).length === 0 ||
-    (Object.keys(sel.matchLabels ?? {}).length === 0 && !(sel.matchExpressions ?? []).length) ||
-    matchesLabelSelector(pod.metadata.labels, sel)
-  );
-}
-
-function peerMatchesLocal(peer: Peer, namespace: string, pod: KubeObject): boolean {
-  if (peer.ipBlock) return false;
-  if (peer.namespaceSelector) {
-    const labels = peer.namespaceSelector.matchLabels ?? {};
-    const ours = Object.entries(labels).every(
-      ([k, v]) => k === 'kubernetes.io/metadata.name' && v === namespace,
-    );
-    if (!ours) return false;
-  }
-  return peer.podSelector
-    ? matchesLabelSelector(pod.metadata.labels, peer.podSelector as never) ||
-        Object.keys(peer.podSelector).length === 0
-    : true;
-}
-
-function portAllowed(rule: Rule, port: number | string, protocol = 'TCP'): boolean {
-  if (!rule.ports?.length) return true;
-  return rule.ports.some(
-    (p) =>
-      (p.protocol ?? 'TCP') === protocol &&
-      (p.port === undefined ||
-        p.port === port ||
-        (typeof p.port === 'number' &&
-          typeof port === 'number' &&
-          p.endPort !== undefined &&
-          port >= p.port &&
-          port <= p.endPort)),
-  );
-}
 
 /** Whether client → target on port is allowed by the namespace's ingress policies. */
 function ingressAllowed(
@@ -115,9 +62,91 @@ function stableLabels(w: KubeObject): Record<string, string> {
   return (w.spec?.selector?.matchLabels ?? {}) as Record<string, string>;
 }
 
+/** The Service's target ports as the backend pod listens on them (named ports resolved). */
+function podPorts(svc: KubeObject, backend: KubeObject): { port: number; protocol: string }[] {
+  const declared = (
+    (backend.spec?.containers ?? []) as { ports?: { name?: string; containerPort: number }[] }[]
+  ).flatMap((c) => c.ports ?? []);
+  return (
+    (svc.spec?.ports ?? []) as { port: number; targetPort?: number | string; protocol?: string }[]
+  )
+    .map((p) => {
+      const target = p.targetPort ?? p.port;
+      const port =
+        typeof target === 'number'
+          ? target
+          : declared.find((d) => d.name === target)?.containerPort;
+      return port === undefined ? undefined : { port, protocol: p.protocol ?? 'TCP' };
+    })
+    .filter((p): p is { port: number; protocol: string } => p !== undefined);
+}
+
+/**
+ * A client that names a Service whose pods its own egress policies do not let it reach on
+ * the Service's ports. The rule proposed goes into the client's allow-list (never into a
+ * namespace-wide default deny) and names exactly the Service's pods and ports.
+ */
+function egressFinding(
+  s: Snapshot,
+  svc: KubeObject,
+  client: KubeObject,
+  clientPod: KubeObject,
+  backend: KubeObject,
+): Finding | undefined {
+  const ports = podPorts(svc, backend);
+  if (!ports.length) return undefined;
+  const block = egressBlock(
+    s,
+    clientPod,
+    backend,
+    ports.map((p) => p.port),
+  );
+  if (!block.blocked) return undefined;
+  const policy = block.allowList ?? block.policies[0]!;
+  const selector = svc.spec.selector as Record<string, string>;
+  const list = ports.map((p) => `${p.protocol} ${p.port}`).join(', ');
+  return {
+    code: 'NETPOL_BLOCKS_EGRESS',
+    severity: 'critical',
+    object: objectOf(policy, 'NetworkPolicy'),
+    evidence: [
+      `${client.kind} ${client.metadata.name} refers to Service ${svc.metadata.name} (in its pod template or a failed connection in its log)`,
+      `egress policies selecting its pods: ${block.policies.map((p) => p.metadata.name).join(', ')}; none allows ${list} to the Service's pods (${quoteJson(selector)})`,
+      `NetworkPolicy ${policy.metadata.name} egress rules: ${quoteJson(policy.spec?.egress ?? [], 300)}`,
+    ],
+    explanation: `Connections from ${client.metadata.name} to ${svc.metadata.name} (${list}) are dropped: its egress is restricted and no egress rule allows the Service's pods on that port.`,
+    remediations: block.allowList
+      ? [
+          {
+            action: 'AddNetworkPolicyRule',
+            args: {
+              namespace: s.namespace,
+              name: policy.metadata.name,
+              direction: 'egress',
+              peers: [{ podSelector: selector }],
+              ports: ports.map((p) => ({ protocol: p.protocol, port: p.port })),
+            },
+            confidence: 0.75,
+            reasoning: `allow ${client.metadata.name}'s egress to exactly ${svc.metadata.name}'s pods on ${list}, in its own allow-list ${policy.metadata.name}; the default deny and every other rule stay`,
+          },
+        ]
+      : [],
+    ...(block.allowList
+      ? {}
+      : {
+          humanAction: `Only namespace-wide egress policies select ${client.metadata.name}; add a NetworkPolicy selecting its pods that allows egress to ${svc.metadata.name}'s pods (${quoteJson(selector)}) on ${list}.`,
+        }),
+  };
+}
+
 export const networkPolicyAnalyzer: Analyzer = {
   name: 'network-policy',
-  codes: ['NETPOL_BLOCKS_SERVICE_TRAFFIC', 'NETPOL_BLOCKS_DNS', 'NETPOL_SELECTS_NO_PODS'],
+  codes: [
+    'NETPOL_BLOCKS_SERVICE_TRAFFIC',
+    'NETPOL_BLOCKS_EGRESS',
+    'NETPOL_BLOCKS_DNS',
+    'NETPOL_SELECTS_NO_PODS',
+  ],
   analyze(s) {
     const findings: Finding[] = [];
     for (const svc of s.services) {
@@ -138,6 +167,8 @@ export const networkPolicyAnalyzer: Analyzer = {
             },
           } as KubeObject);
         if (matchesSelector(clientPod.metadata.labels, selector)) continue;
+        const egress = egressFinding(s, svc, client, clientPod, backends[0]!);
+        if (egress) findings.push(egress);
         const { allowed, policies } = ingressAllowed(s, clientPod, backends[0]!, targetPorts);
         if (allowed) continue;
         const policy = policies[0]!;
