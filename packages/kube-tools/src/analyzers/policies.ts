@@ -1,7 +1,14 @@
 import { quote } from '../redact.ts';
 import { parseQuantity } from '../validation.ts';
 import type { KubeObject } from '../types.ts';
-import { conditionOf, eventEvidence, eventsFor } from './helpers.ts';
+import {
+  conditionOf,
+  containerArgs,
+  eventEvidence,
+  eventsFor,
+  isStillStarting,
+  isWorkloadKind,
+} from './helpers.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { Analyzer, Finding } from './types.ts';
 import { objectOf } from './types.ts';
@@ -31,14 +38,18 @@ export const daemonSetAnalyzer: Analyzer = {
       const desired = st.desiredNumberScheduled ?? 0;
       const ready = st.numberReady ?? 0;
       if (ready < desired) {
+        // Pods that are only starting (no restart, no Warning) are not a fault yet.
+        const starting = isStillStarting(s, ds, 'DaemonSet');
         findings.push({
           code: 'DAEMONSET_UNAVAILABLE',
-          severity: 'warning',
+          severity: starting ? 'info' : 'warning',
           object: objectOf(ds, 'DaemonSet'),
           evidence: [
             `desired ${desired}, ready ${ready}, unavailable ${st.numberUnavailable ?? desired - ready}`,
           ],
-          explanation: `DaemonSet ${ds.metadata.name} is not ready on every node it should run on.`,
+          explanation: starting
+            ? `DaemonSet ${ds.metadata.name} is still starting its pods (no restart, no warning yet).`
+            : `DaemonSet ${ds.metadata.name} is not ready on every node it should run on.`,
           remediations: [],
         });
       }
@@ -81,6 +92,42 @@ export const serviceAccountAnalyzer: Analyzer = {
 };
 
 type Limits = { type?: string; max?: Record<string, string>; min?: Record<string, string> };
+type Sized = { requests?: Record<string, string>; limits?: Record<string, string> };
+
+/**
+ * The container's cpu/memory moved just inside the ranges: a limit or request above a max
+ * becomes the max (the most the namespace allows, so the release keeps as much room as it
+ * may), one below a min becomes the min, and a request never ends above its limit.
+ * Undefined when nothing changes or the ranges contradict each other.
+ */
+function withinRanges(resources: Sized | undefined, ranges: Limits[]): Sized | undefined {
+  const out: { requests: Record<string, string>; limits: Record<string, string> } = {
+    requests: {},
+    limits: {},
+  };
+  for (const resource of ['cpu', 'memory']) {
+    const maxes = ranges.map((l) => l.max?.[resource]).filter((v): v is string => !!v);
+    const mins = ranges.map((l) => l.min?.[resource]).filter((v): v is string => !!v);
+    const max = maxes.sort((a, b) => parseQuantity(a) - parseQuantity(b))[0];
+    const min = mins.sort((a, b) => parseQuantity(b) - parseQuantity(a))[0];
+    if (max && min && parseQuantity(min) > parseQuantity(max)) return undefined;
+    const fit = (v: string | undefined) => {
+      if (v === undefined) return undefined;
+      if (max && parseQuantity(v) > parseQuantity(max)) return max;
+      if (min && parseQuantity(v) < parseQuantity(min)) return min;
+      return v;
+    };
+    const limit = fit(resources?.limits?.[resource]);
+    let request = fit(resources?.requests?.[resource]);
+    if (request && limit && parseQuantity(request) > parseQuantity(limit)) request = limit;
+    if (limit !== resources?.limits?.[resource]) out.limits[resource] = limit!;
+    if (request !== resources?.requests?.[resource]) out.requests[resource] = request!;
+  }
+  const changed: Sized = {};
+  if (Object.keys(out.requests).length) changed.requests = out.requests;
+  if (Object.keys(out.limits).length) changed.limits = out.limits;
+  return Object.keys(changed).length ? changed : undefined;
+}
 
 export const limitRangeAnalyzer: Analyzer = {
   name: 'limit-range',
@@ -112,15 +159,37 @@ export const limitRangeAnalyzer: Analyzer = {
           }
         }
         if (!problems.length) continue;
+        // A Job's template cannot change; the other workloads take the resized container.
+        const sized = isWorkloadKind(w.kind)
+          ? withinRanges(
+              c.resources,
+              rules.map((r) => r.l),
+            )
+          : undefined;
         findings.push({
           code: 'LIMITRANGE_VIOLATION',
           severity: 'critical',
           object: objectOf(w),
           evidence: problems.map((p) => `container ${c.name}: ${p}`),
           explanation: `Container ${c.name} asks for resources outside the namespace's LimitRange, so its pods are refused at admission.`,
-          remediations: [],
-          humanAction:
-            'Size the container within the LimitRange or ask its owners to change the range.',
+          remediations: sized
+            ? [
+                {
+                  action: 'SetContainerResources',
+                  args: { ...containerArgs(w, c.name), ...sized },
+                  // Above a rollback: the LimitRange is the namespace's policy and the
+                  // release (image, config) is kept; only the size it asked for changes.
+                  confidence: 0.85,
+                  reasoning: `bring container ${c.name} within the LimitRange (${problems.join('; ')}): ${JSON.stringify(sized)}, the nearest values it admits; the image and the rest of the release stay, the LimitRange is not touched`,
+                },
+              ]
+            : [],
+          ...(sized
+            ? {}
+            : {
+                humanAction:
+                  'Size the container within the LimitRange or ask its owners to change the range.',
+              }),
         });
       }
     }
