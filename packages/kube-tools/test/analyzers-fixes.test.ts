@@ -134,7 +134,9 @@ describe('remediations that need a known, existing value', () => {
     const bad = workload(IMAGE, pulling('manifest unknown: not found'));
     const none = only(analyzeSnapshot(bad), 'IMAGE_NOT_FOUND');
     expect(none.remediations).toEqual([]);
-    expect(none.humanAction).toMatch(/Choose an image for container .* that exists.*set the image of/);
+    expect(none.humanAction).toMatch(
+      /Choose an image for container .* that exists.*set the image of/,
+    );
     const withPrevious: Snapshot = {
       ...bad,
       replicaSets: [
