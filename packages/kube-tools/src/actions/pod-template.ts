@@ -185,6 +185,11 @@ export const SetContainerEnv: ActionDefinition<z.infer<typeof EnvArgs>> = {
 
 const ProbeKind = z.enum(['liveness', 'readiness', 'startup']);
 const probeFields = {
+  /**
+   * Replace how the probe checks (an exec command the image cannot run, say) with an HTTP
+   * GET on `path` and `port`, or a TCP connect to `port`. Timings stay unless given.
+   */
+  handler: z.enum(['httpGet', 'tcpSocket']).optional(),
   path: HttpPath.optional(),
   port: PortOrName.optional(),
   initialDelaySeconds: z.number().int().min(0).max(3600).optional(),
@@ -193,10 +198,17 @@ const probeFields = {
   failureThreshold: z.number().int().min(1).max(100).optional(),
   successThreshold: z.number().int().min(1).max(100).optional(),
 };
+type HandlerFields = { handler?: 'httpGet' | 'tcpSocket'; path?: string; port?: unknown };
+const handlerComplete = (a: HandlerFields) =>
+  a.handler === undefined ||
+  (a.port !== undefined && (a.handler === 'httpGet' ? a.path !== undefined : a.path === undefined));
+const HANDLER_RULE = 'handler httpGet needs path and port, tcpSocket a port and no path';
+
 /** Another probe of the same container fixed in the same patch (one step per object). */
 const OtherProbe = z
   .strictObject({ probe: ProbeKind, ...probeFields })
-  .refine((a) => Object.keys(a).length > 1, 'give at least one probe field to change');
+  .refine((a) => Object.keys(a).length > 1, 'give at least one probe field to change')
+  .refine(handlerComplete, HANDLER_RULE);
 
 const ProbeArgs = z
   .strictObject({
@@ -209,6 +221,7 @@ const ProbeArgs = z
     (a) => Object.keys(a).filter((k) => k !== 'also').length > 5,
     'give at least one probe field to change',
   )
+  .refine(handlerComplete, HANDLER_RULE)
   .refine((a) => {
     const kinds = [a.probe, ...(a.also ?? []).map((o) => o.probe)];
     return new Set(kinds).size === kinds.length;
@@ -227,8 +240,8 @@ const TIMINGS = [
   'successThreshold',
 ] as const;
 
-type ProbeChange = { probe: z.infer<typeof ProbeKind> } & {
-  [K in keyof typeof probeFields]?: unknown;
+type ProbeChange = { probe: z.infer<typeof ProbeKind>; handler?: 'httpGet' | 'tcpSocket' } & {
+  [K in Exclude<keyof typeof probeFields, 'handler'>]?: unknown;
 };
 
 function probeWith(
@@ -244,6 +257,18 @@ function probeWith(
       'SetProbe',
       `container ${name} has no ${field}; this action only fixes existing probes`,
     );
+  if (change.handler !== undefined) {
+    // The old handler goes entirely (a probe has exactly one); timings are kept.
+    const { exec: _e, httpGet: _h, tcpSocket: _t, grpc: _g, ...kept } = probe;
+    const check =
+      change.handler === 'httpGet'
+        ? // scheme as the API server defaults it, so the applied probe equals the planned one
+          { path: change.path, port: change.port, scheme: 'HTTP' }
+        : { port: change.port };
+    const replaced: Record<string, unknown> = { ...kept, [change.handler]: check };
+    for (const key of TIMINGS) if (change[key] !== undefined) replaced[key] = change[key];
+    return replaced;
+  }
   const handler = probe.httpGet ?? probe.tcpSocket ?? probe.grpc;
   if (change.path !== undefined && !probe.httpGet)
     throw new PreconditionError(
@@ -264,8 +289,15 @@ function probeBefore(step: PlannedStep, probe: keyof typeof PROBE_FIELD) {
   const before = diffBefore(step, `.${PROBE_FIELD[probe]}`) as
     Record<string, Record<string, unknown>> | undefined;
   if (!before) return null;
+  // An exec command cannot be written back through these args (and an action that writes
+  // commands into a container is not one to offer): no SetProbe inverse for that.
+  if (before.exec) return null;
   const handler = before.httpGet ?? before.tcpSocket ?? before.grpc;
   const args: Record<string, unknown> = { probe };
+  const changes = [step.args, ...((step.args.also ?? []) as Record<string, unknown>[])];
+  const switched = changes.some((c) => c.probe === probe && c.handler !== undefined);
+  // A switched check is switched back to the handler it had (its path and port follow).
+  if (switched) args.handler = before.httpGet ? 'httpGet' : 'tcpSocket';
   if (before.httpGet?.path !== undefined) args.path = before.httpGet.path;
   if (handler?.port !== undefined) args.port = handler.port;
   for (const key of TIMINGS)
@@ -277,7 +309,7 @@ function probeBefore(step: PlannedStep, probe: keyof typeof PROBE_FIELD) {
 export const SetProbe: ActionDefinition<z.infer<typeof ProbeArgs>> = {
   name: 'SetProbe',
   description:
-    "Fix an existing probe's HTTP path, port or timings (and, with `also`, other probes of the same container in the same patch). Never adds or removes a probe.",
+    "Fix an existing probe's HTTP path, port or timings, or replace its check with an HTTP GET or TCP connect (`handler`: an exec command the image cannot run); with `also`, other probes of the same container in the same patch. Never adds or removes a probe.",
   schema: ProbeArgs,
   risk: 'medium',
   target: workloadTarget,
@@ -303,7 +335,11 @@ export const SetProbe: ActionDefinition<z.infer<typeof ProbeArgs>> = {
       ...((step.args.also ?? []) as { probe: string }[]).map((o) => o.probe),
     ] as (keyof typeof PROBE_FIELD)[];
     const restored = kinds.map((k) => probeBefore(step, k));
-    if (restored.some((r) => r === null)) return null;
+    if (restored.some((r) => r === null))
+      // A Deployment keeps its previous template as a revision: rolling back restores it.
+      return step.args.kind === 'Deployment'
+        ? { action: 'RolloutUndo', args: { ...workloadArgs(step), kind: 'Deployment' } }
+        : null;
     const [first, ...rest] = restored as Record<string, unknown>[];
     return {
       action: 'SetProbe',
