@@ -12,11 +12,17 @@ import {
   topOwner,
   isPodReady,
 } from './helpers.ts';
+import { execProbeFixes, missingProbeProgram } from './probe-exec.ts';
+import { slowStartFixes } from './probe-slow-start.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { Analyzer, Finding, Remediation } from './types.ts';
 import { objectOf } from './types.ts';
 
 type Probe = {
+  exec?: { command?: string[] };
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  failureThreshold?: number;
   httpGet?: { path?: string; port?: number | string };
   tcpSocket?: { port?: number | string };
   grpc?: { port?: number };
@@ -180,7 +186,13 @@ function topOwnerIs(s: Snapshot, pod: KubeObject, owner: KubeObject): boolean {
 
 export const probeAnalyzer: Analyzer = {
   name: 'pod-probes',
-  codes: ['PROBE_WRONG_PORT', 'PROBE_WRONG_PATH', 'PROBE_FAILING'],
+  codes: [
+    'PROBE_WRONG_PORT',
+    'PROBE_WRONG_PATH',
+    'PROBE_PROGRAM_MISSING',
+    'PROBE_KILLS_SLOW_START',
+    'PROBE_FAILING',
+  ],
   analyze(s) {
     const hits: { pod: KubeObject; event: KubeObject; kind: (typeof KINDS)[number] }[] = [];
     for (const pod of s.pods) {
@@ -239,6 +251,41 @@ export const probeAnalyzer: Analyzer = {
             evidence,
             remediations: portFixes,
             explanation: `The ${kind.probe} probe of ${c.name} checks port ${String(port)}, where nothing listens; ${effect}.`,
+          });
+          continue;
+        }
+        const program = missingProbeProgram(probe.exec, message);
+        if (program) {
+          const fixes = canFix
+            ? execProbeFixes(owner, c, kind.probe, probe.exec?.command ?? [], program)
+            : [];
+          findings.push({
+            code: 'PROBE_PROGRAM_MISSING',
+            severity,
+            object: objectOf(owner),
+            evidence,
+            remediations: fixes,
+            explanation: `The ${kind.probe} probe of ${c.name} runs ${program}, which its image does not contain, so the probe fails however the application is doing; ${effect}.`,
+            ...(fixes.length
+              ? {}
+              : {
+                  humanAction: `Replace the exec ${kind.probe} probe of ${c.name} with one the image can run (an httpGet or tcpSocket check on the port it serves).`,
+                }),
+          });
+          continue;
+        }
+        const slow =
+          canFix && kind.probe === 'liveness'
+            ? slowStartFixes(owner, hit.pod, c, probe, message)
+            : [];
+        if (slow.length) {
+          findings.push({
+            code: 'PROBE_KILLS_SLOW_START',
+            severity: 'critical',
+            object: objectOf(owner),
+            evidence,
+            remediations: slow,
+            explanation: `The liveness probe of ${c.name} kills it before it has started: it never listened or became Ready before the probe's window ran out, and every restart begins the start again.`,
           });
           continue;
         }

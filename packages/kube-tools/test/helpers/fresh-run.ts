@@ -9,14 +9,10 @@ import { FRESH, freshPath } from './fresh.ts';
 export const FRESH_NOT_SOLVED_YET: Record<string, string> = {
   'redis-host-stale-configmap':
     'the host comes from a ConfigMap key naming no Service; a ConfigMap edit is not in the catalog, and the answer does not yet name the key and the Service that exists',
-  'keycloak-liveness-kills-slow-start':
-    'a liveness probe that kills the container before it ever listened: no SetProbe with more initial delay yet',
   'hpa-target-renamed':
     'the catalog has no HPA patch, and the answer does not name the Deployment to retarget at',
   'reindex-job-wrong-path':
     'the path the indexer answers is not visible in the cluster (only by calling it); RecreateJob needs the corrected URL',
-  'distroless-exec-probe-curl':
-    'an exec probe whose program the image lacks: SetProbe cannot switch an exec probe to httpGet yet',
 };
 
 export async function expectFresh(name: string): Promise<void> {
