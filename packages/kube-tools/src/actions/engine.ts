@@ -73,7 +73,7 @@ export async function planAction<A>(
       const raced =
         error instanceof KubeApiError &&
         (error.status === 409 || error.status === 422) &&
-        /testing value|resourceVersion/.test(error.message);
+        /testing value|resourceVersion/i.test(error.message);
       if (!raced || attempt >= 4) throw error;
     }
   }
