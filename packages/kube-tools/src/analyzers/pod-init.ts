@@ -8,6 +8,7 @@ import {
   logEvidence,
 } from './helpers.ts';
 import type { ContainerState } from './helpers.ts';
+import { configuredHostHint } from './config-host.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { Analyzer, Finding, Remediation } from './types.ts';
 import { objectOf } from './types.ts';
@@ -60,6 +61,9 @@ export const initWaitAnalyzer: Analyzer = {
       const hosts = mistypedHosts(s, c);
       const log = s.logs[`${c.pod.metadata.name}/${c.name}`] ?? '';
       // One misspelt name, in a workload's template: correct it to the Service that exists.
+      const configured = hosts.length
+        ? undefined
+        : configuredHostHint(s, c, `${owner.kind} ${owner.metadata.name}`);
       const fixes: Remediation[] =
         hosts.length === 1 && isWorkloadKind(owner.kind)
           ? [
@@ -93,14 +97,15 @@ export const initWaitAnalyzer: Analyzer = {
           ),
           ...logEvidence(s, c.pod.metadata.name, c.name),
         ],
-        explanation: `Init container ${c.name} never finishes, so the pod's main containers never start.`,
+        explanation: `Init container ${c.name} never finishes, so the pod's main containers never start${configured ? `: ${configured.cause}` : ''}.`,
         remediations: fixes,
         ...(fixes.length
           ? {}
           : {
               humanAction: hosts.length
                 ? `Correct ${hosts.map((h) => `"${h.wrote}" to "${h.service}"`).join(', ')} in the command of init container ${c.name} of ${owner.kind} ${owner.metadata.name}.`
-                : `Find what init container ${c.name} waits for (its log tail) and make it available, or fix its command.`,
+                : (configured?.humanAction ??
+                  `Find what init container ${c.name} waits for (its log tail) and make it available, or fix its command.`),
             }),
       });
     }
