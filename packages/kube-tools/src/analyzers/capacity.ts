@@ -1,7 +1,7 @@
 import { quote, quoteJson } from '../redact.ts';
 import { parseQuantity } from '../validation.ts';
 import type { KubeObject } from '../types.ts';
-import { conditionOf, matchesLabelSelector } from './helpers.ts';
+import { conditionOf, editDistance, matchesLabelSelector } from './helpers.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { Analyzer, Finding, Remediation } from './types.ts';
 import { objectOf } from './types.ts';
@@ -18,6 +18,32 @@ function target(s: Snapshot, ref: { kind?: string; name?: string }): KubeObject 
   return pool.find((o) => o.metadata.name === ref.name);
 }
 
+/**
+ * The workload an HPA whose target is gone most likely means: of the target's kind, not
+ * targeted by another HPA, and the only one whose name extends or shortens the missing name
+ * (`api` → `api-v2`), or is within two edits of it.
+ */
+function renamedTarget(s: Snapshot, hpa: KubeObject): KubeObject | undefined {
+  const ref = hpa.spec?.scaleTargetRef ?? {};
+  const missing = String(ref.name ?? '');
+  const targeted = new Set(
+    s.hpas
+      .filter((h) => h !== hpa)
+      .map((h) => `${h.spec?.scaleTargetRef?.kind}/${h.spec?.scaleTargetRef?.name}`),
+  );
+  const pool = ref.kind === 'StatefulSet' ? s.statefulSets : s.deployments;
+  const near = pool.filter((w) => {
+    const name = w.metadata.name;
+    if (targeted.has(`${ref.kind}/${name}`)) return false;
+    return (
+      name.startsWith(`${missing}-`) ||
+      missing.startsWith(`${name}-`) ||
+      editDistance(name, missing) <= 2
+    );
+  });
+  return near.length === 1 ? { ...near[0]!, kind: ref.kind } : undefined;
+}
+
 export const hpaAnalyzer: Analyzer = {
   name: 'hpa',
   codes: ['HPA_TARGET_MISSING', 'HPA_MISSING_REQUESTS', 'HPA_SCALING_INACTIVE'],
@@ -27,6 +53,7 @@ export const hpaAnalyzer: Analyzer = {
       const ref = hpa.spec?.scaleTargetRef ?? {};
       const workload = target(s, ref);
       if (!workload) {
+        const successor = renamedTarget(s, hpa);
         findings.push({
           code: 'HPA_TARGET_MISSING',
           severity: 'critical',
@@ -37,7 +64,9 @@ export const hpaAnalyzer: Analyzer = {
           explanation:
             'The autoscaler points at a workload that does not exist, so it scales nothing.',
           remediations: [],
-          humanAction: 'Point the HPA at the right workload or delete it if the workload is gone.',
+          humanAction: successor
+            ? `${successor.kind} ${successor.metadata.name} extends the missing name, runs ${successor.spec?.replicas ?? 1} replica(s) (the HPA's minimum is ${hpa.spec?.minReplicas ?? 1}) and no autoscaler targets it: point the HPA at it (kubectl -n ${s.namespace} patch hpa ${hpa.metadata.name} --type merge -p '{"spec":{"scaleTargetRef":{"name":"${successor.metadata.name}"}}}'). Opsloop's catalog has no HPA edit, so a person must make this change.`
+            : 'Point the HPA at the right workload or delete it if the workload is gone.',
         });
         continue;
       }

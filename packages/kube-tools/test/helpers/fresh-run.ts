@@ -7,10 +7,6 @@ import { FRESH, freshPath } from './fresh.ts';
  * (and the score in packages/kube-sim/scenarios-fresh/README.md) stays exact.
  */
 export const FRESH_NOT_SOLVED_YET: Record<string, string> = {
-  'redis-host-stale-configmap':
-    'the host comes from a ConfigMap key naming no Service; a ConfigMap edit is not in the catalog, and the answer does not yet name the key and the Service that exists',
-  'hpa-target-renamed':
-    'the catalog has no HPA patch, and the answer does not name the Deployment to retarget at',
   'reindex-job-wrong-path':
     'the path the indexer answers is not visible in the cluster (only by calling it); RecreateJob needs the corrected URL',
 };
