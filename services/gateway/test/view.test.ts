@@ -59,6 +59,10 @@ describe('status', () => {
   it('maps every phase to one of the API statuses', () => {
     for (const phase of Phase.options) expect(STATUSES).toContain(statusOf(phase, null));
     expect(statusOf('closed', 'succeeded')).toBe('succeeded');
+    // A failed check is not the outcome until the verifier has proposed a rollback or failed.
+    expect(statusOf('verification_failed', null)).toBe('verifying');
+    expect(statusOf('execution_failed', null)).toBe('executing');
+    expect(statusOf('failed', null)).toBe('failed');
     expect(statusOf('closed', 'rolled_back')).toBe('failed');
     expect(statusOf('closed', 'rejected')).toBe('rejected');
     expect(statusOf('executed', null)).toBe('verifying');

@@ -18,7 +18,8 @@ export type Status = (typeof STATUSES)[number];
 
 /**
  * Lifecycle phase → status. `executed` (all steps applied, verification not begun yet) is
- * shown as verifying: that is what happens next, with nothing for a person to do. A closed
+ * shown as verifying: that is what happens next, with nothing for a person to do; likewise
+ * a failed verification or execution until its service has decided what follows. A closed
  * operation shows its outcome; a rolled-back one failed at what was asked.
  */
 export function statusOf(phase: Phase, outcome: Outcome | null): Status {
@@ -41,9 +42,13 @@ export function statusOf(phase: Phase, outcome: Outcome | null): Status {
       return 'verifying';
     case 'verified':
       return 'succeeded';
+    // Not an outcome yet: the verifier (or executor) is deciding what follows, a rollback
+    // proposal or the failure. Shown as failed here, a follower would stop one event before
+    // the rollback it must approve.
     case 'verification_failed':
+      return 'verifying';
     case 'execution_failed':
-      return 'failed';
+      return 'executing';
     case 'closed':
       return outcomeStatus(outcome);
   }
