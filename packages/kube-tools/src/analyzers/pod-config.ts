@@ -8,6 +8,7 @@ import {
   groupByOwner,
   isWorkloadKind,
 } from './helpers.ts';
+import type { Snapshot } from './snapshot.ts';
 import type { Analyzer, Finding, Remediation } from './types.ts';
 import { objectOf } from './types.ts';
 
@@ -178,6 +179,9 @@ export const missingConfigAnalyzer: Analyzer = {
   name: 'pod-missing-config',
   codes: ['SECRET_MISSING', 'SECRET_KEY_MISSING', 'CONFIGMAP_MISSING', 'CONFIGMAP_KEY_MISSING'],
   analyze(s) {
+    // Where Secrets may not be read (the deployed planner's identity), the snapshot has
+    // none: a Secret reference is then judged only by what the kubelet reports.
+    const secretsReadable = !s.unreadable.some((u) => u.resource === 'secrets');
     const secrets = new Map(s.secrets.map((x) => [x.name, x.keys]));
     const configMaps = new Map(s.configMaps.map((x) => [x.name, x.keys]));
     const items: { pod: KubeObject; ref: Ref; code: string }[] = [];
@@ -188,6 +192,11 @@ export const missingConfigAnalyzer: Analyzer = {
       }
       for (const ref of podRefs(pod)) {
         if (ref.optional) continue;
+        if (ref.kind === 'Secret' && !secretsReadable) {
+          const code = reportedSecretProblem(s, pod, ref);
+          if (code) items.push({ pod, ref, code });
+          continue;
+        }
         const keys = (ref.kind === 'Secret' ? secrets : configMaps).get(ref.name);
         const prefix = ref.kind === 'Secret' ? 'SECRET' : 'CONFIGMAP';
         if (!keys) items.push({ pod, ref, code: `${prefix}_MISSING` });
@@ -210,19 +219,23 @@ export const missingConfigAnalyzer: Analyzer = {
         const waiting = containerStates(item.pod)
           .map((c) => c.status.state?.waiting)
           .find((w) => w?.reason);
+        const keyMissing = item.code.endsWith('_KEY_MISSING');
         const what =
-          ref.key !== undefined && keys
+          ref.key !== undefined && (keys || keyMissing)
             ? `key "${ref.key}" of ${ref.kind} ${ref.name}`
             : `${ref.kind} ${ref.name}`;
+        const unread = ref.kind === 'Secret' && !secretsReadable;
         findings.push({
           code: item.code,
           severity: 'critical',
           object: objectOf(owner),
           evidence: [
             `pod ${item.pod.metadata.name} refers to ${what}${ref.key !== undefined && !keys ? ` (key "${ref.key}")` : ''}`,
-            keys
-              ? `${ref.kind} ${ref.name} has keys: ${keys.length ? keys.join(', ') : '(none)'}`
-              : `no ${ref.kind} named ${quote(ref.name)} exists in ${s.namespace}`,
+            unread
+              ? `Secrets are not read with this identity: the kubelet's report is the evidence`
+              : keys
+                ? `${ref.kind} ${ref.name} has keys: ${keys.length ? keys.join(', ') : '(none)'}`
+                : `no ${ref.kind} named ${quote(ref.name)} exists in ${s.namespace}`,
             ...(waiting
               ? [
                   `container waiting: ${waiting.reason}${waiting.message ? ` ${quote(String(waiting.message))}` : ''}`,
@@ -230,7 +243,7 @@ export const missingConfigAnalyzer: Analyzer = {
               : []),
             ...events.map(eventEvidence),
           ],
-          explanation: `The pod cannot start because ${what} does not exist${keys ? '' : ' in the namespace'}.`,
+          explanation: `The pod cannot start because ${what} does not exist${keys || keyMissing ? '' : ' in the namespace'}.`,
           remediations: referenceFix(
             owner,
             ref,
@@ -310,3 +323,22 @@ export const mountAnalyzer: Analyzer = {
     }));
   },
 };
+
+/**
+ * What the kubelet says about a Secret reference it could not resolve (CreateContainerConfigError):
+ * `secret "NAME" not found` or `couldn't find key KEY in Secret NS/NAME`, in the container's
+ * waiting message or the pod's Warning events. Null when it reports nothing about this one.
+ */
+function reportedSecretProblem(s: Snapshot, pod: KubeObject, ref: Ref): string | null {
+  const messages = [
+    ...containerStates(pod).map((c) => String(c.status.state?.waiting?.message ?? '')),
+    ...eventsFor(s, 'Pod', pod)
+      .filter((e) => e.type === 'Warning')
+      .map((e) => String(e.message ?? '')),
+  ];
+  const keyMissing =
+    ref.key !== undefined && `couldn't find key ${ref.key} in Secret ${s.namespace}/${ref.name}`;
+  if (keyMissing && messages.some((m) => m.includes(keyMissing))) return 'SECRET_KEY_MISSING';
+  if (messages.some((m) => m.includes(`secret "${ref.name}" not found`))) return 'SECRET_MISSING';
+  return null;
+}
