@@ -35,10 +35,11 @@ type Container = {
   startupProbe?: Probe;
 };
 
+// The kubelet says "errored" when it could not run the probe at all (an exec it cannot start).
 const KINDS = [
-  { probe: 'liveness', field: 'livenessProbe', pattern: /liveness probe failed/i },
-  { probe: 'readiness', field: 'readinessProbe', pattern: /readiness probe failed/i },
-  { probe: 'startup', field: 'startupProbe', pattern: /startup probe failed/i },
+  { probe: 'liveness', field: 'livenessProbe', pattern: /liveness probe (failed|errored)/i },
+  { probe: 'readiness', field: 'readinessProbe', pattern: /readiness probe (failed|errored)/i },
+  { probe: 'startup', field: 'startupProbe', pattern: /startup probe (failed|errored)/i },
 ] as const;
 
 function probePort(probe: Probe): number | string | undefined {
