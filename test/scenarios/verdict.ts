@@ -19,6 +19,14 @@ export const PERSON_NEEDED: Readonly<Record<string, readonly RegExp[]>> = {
   'bad-image-tag': [/storefront/, /nginx:1\.27\.9/, /container nginx/, /needs a person/i],
   // Labelling a node is no catalog action: which healthy node may carry the label is a choice.
   'notready-node': [/edge-cache/, /node-2/, /"cache-tier":\s*"local-nvme"/, /label/i],
+  // The fix names the key the Secret has, but under deploy/'s RBAC no Opsloop identity may
+  // read Secrets: the kubelet's report names the missing key, not the ones that exist.
+  'missing-secret-key': [
+    /payment-gateway/,
+    /stripe-api-key/,
+    /correct the reference/i,
+    /needs a person/i,
+  ],
   // The fix renames an envFrom Secret reference: no action edits envFrom, and the deployed
   // planner cannot list Secrets to see which one exists.
   'prompt-injection': [

@@ -51,6 +51,7 @@ describe('Secret references when Secrets cannot be read', () => {
       'The pod cannot start because key "stripe-api-key" of Secret gateway-secrets does not exist.',
     );
     expect(f!.evidence.join('\n')).not.toMatch(/no Secret named/);
+    expect(f!.evidence[0]).toBe('pod gw refers to key "stripe-api-key" of Secret gateway-secrets');
     expect(f!.evidence.join('\n')).toMatch(/Secrets are not read/);
     expect(f!.humanAction).toMatch(/Create key "stripe-api-key" of Secret gateway-secrets/);
   });

@@ -230,7 +230,7 @@ export const missingConfigAnalyzer: Analyzer = {
           severity: 'critical',
           object: objectOf(owner),
           evidence: [
-            `pod ${item.pod.metadata.name} refers to ${what}${ref.key !== undefined && !keys ? ` (key "${ref.key}")` : ''}`,
+            `pod ${item.pod.metadata.name} refers to ${what}${ref.key !== undefined && !keys && !keyMissing ? ` (key "${ref.key}")` : ''}`,
             unread
               ? `Secrets are not read with this identity: the kubelet's report is the evidence`
               : keys
