@@ -366,3 +366,61 @@ describe('an HPA whose target was renamed', () => {
     expect(f.humanAction).not.toMatch(/search-v/);
   });
 });
+
+describe('a failed Job whose URL answered 404', () => {
+  const job = (log: string) =>
+    snap({
+      services: [
+        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'indexer', namespace: NS } },
+      ] as KubeObject[],
+      jobs: [
+        {
+          apiVersion: 'batch/v1',
+          kind: 'Job',
+          metadata: { name: 'reindex', namespace: NS, uid: 'reindex-uid' },
+          spec: {
+            template: {
+              spec: {
+                containers: [
+                  {
+                    name: 'call',
+                    image: 'curl:8',
+                    args: ['-f', 'http://indexer:8080/admin/run?x=1'],
+                  },
+                ],
+              },
+            },
+          },
+          status: {
+            failed: 4,
+            conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }],
+          },
+        } as KubeObject,
+      ],
+      pods: [
+        pod(
+          'reindex-a',
+          { kind: 'Job', name: 'reindex' },
+          { name: 'call' },
+          {
+            ready: false,
+            restartCount: 0,
+            state: { terminated: { exitCode: 22, reason: 'Error' } },
+          },
+          { 'job-name': 'reindex' },
+        ),
+      ],
+      logs: { 'reindex-a/call': log },
+    });
+
+  it('names the path and the Service, and what a person must change', () => {
+    const f = only(job('curl: (22) The requested URL returned error: 404'), 'JOB_FAILED');
+    expect(f.explanation).toMatch(/"\/admin\/run" on Service indexer, which answers 404/);
+    expect(f.humanAction).toMatch(/kubectl -n app get job reindex -o yaml/);
+  });
+
+  it('says nothing of a path when the failure is another', () => {
+    const f = only(job('curl: (7) Failed to connect to indexer port 8080'), 'JOB_FAILED');
+    expect(f.explanation).not.toMatch(/404/);
+  });
+});

@@ -101,6 +101,31 @@ export function jobEnvRerun(s: Snapshot, job: KubeObject): Remediation[] {
   ];
 }
 
+/**
+ * The URL a failed Job's container requested that its log says answered 404: the one
+ * http(s) URL in its command whose host is a Service of the namespace. Only the status is
+ * read from the (untrusted) log; the URL is the Job's own spec.
+ */
+function notFoundUrl(s: Snapshot, job: KubeObject, pod: string, container: string) {
+  const log = s.logs[`${pod}/${container}`] ?? '';
+  if (!/(error|status|returned|response)[^\n]{0,40}\b404\b|\b404 not found/i.test(log))
+    return undefined;
+  const spec = (
+    (job.spec?.template?.spec?.containers ?? []) as {
+      name: string;
+      command?: string[];
+      args?: string[];
+    }[]
+  ).find((c) => c.name === container);
+  const urls = [...(spec?.command ?? []), ...(spec?.args ?? [])].flatMap((a) =>
+    [
+      ...a.matchAll(/\bhttps?:\/\/([a-z0-9][-a-z0-9]*)(?:\.[-a-z0-9.]*)?(?::\d+)?(\/[^\s'"]*)?/g),
+    ].map((m) => ({ url: m[0], host: m[1]!, path: (m[2] ?? '/').split('?')[0]! })),
+  );
+  const onService = urls.filter((u) => s.services.some((x) => x.metadata.name === u.host));
+  return onService.length === 1 ? onService[0] : undefined;
+}
+
 export const jobAnalyzer: Analyzer = {
   name: 'job',
   codes: ['JOB_FAILED'],
@@ -122,6 +147,9 @@ export const jobAnalyzer: Analyzer = {
           ),
         )
         .find((x) => x.cs.state?.terminated);
+      const missing = terminated
+        ? notFoundUrl(s, job, terminated.pod, terminated.cs.name)
+        : undefined;
       findings.push({
         code: 'JOB_FAILED',
         severity: ownedByCron ? 'warning' : 'critical',
@@ -136,12 +164,18 @@ export const jobAnalyzer: Analyzer = {
             : []),
           ...(terminated ? logEvidence(s, terminated.pod, terminated.cs.name) : []),
         ],
-        explanation: `Job ${job.metadata.name} failed (${String(failed.reason)}); its pods exited with errors until the retry limit was reached.`,
+        explanation:
+          `Job ${job.metadata.name} failed (${String(failed.reason)}); its pods exited with errors until the retry limit was reached` +
+          (missing
+            ? `: it requests ${quote(missing.path)} on Service ${missing.host}, which answers 404 (no such path).`
+            : '.'),
         remediations,
         ...(remediations.length
           ? {}
           : {
-              humanAction: `Fix the cause shown in the log tail, then re-run the Job (RecreateJob)${ownedByCron ? ', or let the CronJob start its next run' : ''}. Re-running before the cause is fixed only fails again.`,
+              humanAction: missing
+                ? `Service ${missing.host} has no ${quote(missing.path)}, and nothing in the cluster shows the path it serves: correct the URL in the Job's command, then replace the Job (a Job's pod template cannot change): kubectl -n ${s.namespace} get job ${job.metadata.name} -o yaml > job.yaml, fix the path, drop status and the generated selector and labels, kubectl replace --force -f job.yaml.`
+                : `Fix the cause shown in the log tail, then re-run the Job (RecreateJob)${ownedByCron ? ', or let the CronJob start its next run' : ''}. Re-running before the cause is fixed only fails again.`,
             }),
       });
     }
