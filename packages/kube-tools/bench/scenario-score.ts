@@ -4,7 +4,7 @@
  * and cause, and whether the top fixes, planned and applied, solved it (verify holds, no
  * forbid; for faults no action can fix: no fix proposed and a person asked).
  *
- *   npx tsx bench/scenario-score.ts [--set library|external] [--jobs N] [filter]
+ *   npx tsx bench/scenario-score.ts [--set library|external|fresh] [--jobs N] [filter]
  *   (from packages/kube-tools)
  */
 import { parseArgs } from 'node:util';
@@ -13,6 +13,7 @@ import { attempt } from '../test/helpers/attempt.ts';
 import type { Outcome, ScenarioExpectation } from '../test/helpers/attempt.ts';
 import { EXPECTED, PROMPT_INJECTION } from '../test/helpers/expectations.ts';
 import { EXTERNAL, externalPath } from '../test/helpers/external.ts';
+import { FRESH, freshPath } from '../test/helpers/fresh.ts';
 import { runScenario } from '../test/helpers/scenario.ts';
 
 const { values, positionals } = parseArgs({
@@ -46,7 +47,8 @@ interface Row {
 }
 
 async function score(set: string, name: string, e: ScenarioExpectation): Promise<Row> {
-  const env = await runScenario(set === 'external' ? externalPath(name) : name);
+  const path = set === 'external' ? externalPath(name) : set === 'fresh' ? freshPath(name) : name;
+  const env = await runScenario(path);
   try {
     return { set, name, outcome: await attempt(env, e) };
   } catch (error) {
@@ -60,6 +62,7 @@ const work: [string, string, ScenarioExpectation][] = [];
 for (const [set, table] of [
   ['library', library()],
   ['external', EXTERNAL],
+  ['fresh', FRESH],
 ] as const) {
   if (values.set && values.set !== set) continue;
   for (const [name, e] of Object.entries(table))
