@@ -2,12 +2,14 @@ import { quote, toFindingPayload } from '@opsloop/kube-tools';
 import type { Finding, KubeObject, Snapshot } from '@opsloop/kube-tools';
 import type { Finding as FindingPayload } from '@opsloop/contracts';
 import type { PodLog } from './logs.ts';
-import { podsOf, selects, templateLabels, type Resolved } from './resolve.ts';
+import { describe, podsOf, selects, templateLabels, type Resolved } from './resolve.ts';
 
 /**
- * The findings a request is about: those on the named object, on the workload behind it
- * and on what serves, scales, stores or fences its pods. A finding elsewhere in the
- * namespace (a red herring, another team's fault) does not become part of this plan.
+ * The findings a request is about: those on the named object, on the workload behind it,
+ * on what serves, scales, stores or fences its pods, and on the Services (and their
+ * workloads) its pod template names as hosts — what it depends on: a worker crash-looping
+ * because its queue is down is fixed at the queue. A finding elsewhere in the namespace (a
+ * red herring, another team's fault) does not become part of this plan.
  */
 export function scopeFindings(
   findings: Finding[],
@@ -16,7 +18,12 @@ export function scopeFindings(
 ): Finding[] {
   if (targets.length === 0) return findings;
   const related = new Set<string>();
-  for (const target of targets) relate(related, snapshot, target);
+  for (const target of targets) {
+    relate(related, snapshot, target);
+    if (!target.workload) continue;
+    for (const service of dependencies(snapshot, target.workload.object))
+      relate(related, snapshot, describe(snapshot, { kind: 'Service', name: service }));
+  }
   // Namespace-wide causes (quota, limit range) constrain every workload in it.
   const namespaceWide = new Set(['ResourceQuota', 'LimitRange']);
   return findings.filter(
@@ -28,6 +35,12 @@ export function scopeFindings(
 
 function relate(related: Set<string>, snapshot: Snapshot, target: Resolved): void {
   related.add(key(target.named.kind, target.named.name));
+  // An autoscaler aimed at the name the request uses scales it, or should (a renamed workload).
+  for (const hpa of snapshot.hpas) {
+    const ref = hpa.spec?.scaleTargetRef as { name?: string } | undefined;
+    if (ref?.name === target.named.name)
+      related.add(key('HorizontalPodAutoscaler', hpa.metadata.name));
+  }
   for (const svc of target.services) related.add(key('Service', svc));
   const w = target.workload;
   if (!w) return;
@@ -53,6 +66,30 @@ function relate(related: Set<string>, snapshot: Snapshot, target: Resolved): voi
     if (Object.keys(sel).length && selects(sel, labels))
       related.add(key('PodDisruptionBudget', pdb.metadata.name));
   }
+}
+
+/**
+ * Services of the namespace that a workload's pod template names as a host in an env value,
+ * command or argument (`amqp://queue:5672`, `DB_HOST=db`, `--redis=cache:6379`).
+ */
+export function dependencies(snapshot: Snapshot, workload: KubeObject): string[] {
+  const spec = workload.spec?.template?.spec ?? {};
+  const containers = [...(spec.containers ?? []), ...(spec.initContainers ?? [])] as {
+    env?: { value?: string }[];
+    command?: string[];
+    args?: string[];
+  }[];
+  const values = containers.flatMap((c) => [
+    ...(c.env ?? []).map((e) => e.value ?? ''),
+    ...(c.command ?? []),
+    ...(c.args ?? []),
+  ]);
+  return snapshot.services
+    .map((svc) => svc.metadata.name)
+    .filter((name) => {
+      const host = new RegExp(`(?:^|//|@|=|\\s|")${name.replace(/[.]/g, '\\.')}(?=$|[:./\\s"])`);
+      return values.some((v) => host.test(v));
+    });
 }
 
 function mentions(f: Finding, target: Resolved): boolean {
