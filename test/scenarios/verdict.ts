@@ -10,11 +10,15 @@
 export type Result = 'solved' | 'person asked' | 'failed';
 
 /**
- * Library scenarios whose fix no catalog action can make (the scenario's header comment
+ * Scenarios whose fix no catalog action can make (the scenario's header comment
  * names the fix), and what the answer must say for a person to act on it: the object, the
  * fault as the cluster shows it, and the change to make.
  */
 export const PERSON_NEEDED: Readonly<Record<string, readonly RegExp[]>> = {
+  // The fresh held-out set (packages/kube-sim/scenarios-fresh): no ConfigMap edit and no HPA
+  // edit in the catalog; the answer must give the change to make.
+  'redis-host-stale-configmap': [/cart-api-config/, /REDIS_HOST/, /cart-redis-master/, /restart/i],
+  'hpa-target-renamed': [/search-api-v2/, /scaleTargetRef/, /a person must/i],
   // No published tag is known and no earlier revision ran one: the tag is a person's choice.
   'bad-image-tag': [/storefront/, /nginx:1\.27\.9/, /container nginx/, /needs a person/i],
   // Labelling a node is no catalog action: which healthy node may carry the label is a choice.
