@@ -12,10 +12,11 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
-import { OpsEvents, SEVERITY_RANK } from '@opsloop/contracts';
+import { OpsEvents } from '@opsloop/contracts';
 import { EventLog } from '@opsloop/eventlog';
 import { startScenarioSim } from '@opsloop/kube-sim';
-import { analyzeSnapshot, connectCluster, diagnose, loadSnapshot } from '@opsloop/kube-tools';
+import { waitForFault } from './fault-shows.ts';
+import { connectCluster, diagnose } from '@opsloop/kube-tools';
 import { createLogger } from '@opsloop/service-kit';
 import { startNatsServer } from '@opsloop/testkit';
 import { startPlanner } from '../src/mod.ts';
@@ -51,19 +52,7 @@ for (const name of names) {
   const clusterId = await baseline.identity();
   const ns = run.namespace;
   // Ask once the fault shows, as a user would (at most 45 s).
-  const deadline = Date.now() + 45_000;
-  while (Date.now() < deadline) {
-    const f = analyzeSnapshot(await loadSnapshot(baseline, ns));
-    if (
-      f.some(
-        (x) =>
-          SEVERITY_RANK[x.severity] >= SEVERITY_RANK.warning &&
-          (x.remediations.length || x.humanAction),
-      )
-    )
-      break;
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  await waitForFault(baseline, ns, 45_000);
   // A fresh nats-server per scenario: the durable consumer starts with an empty stream.
   const server = await startNatsServer();
   const nc = await connect({ servers: server.url });

@@ -13,9 +13,9 @@
  */
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SEVERITY_RANK } from '@opsloop/contracts';
 import { startScenarioSim } from '@opsloop/kube-sim';
-import { analyzeSnapshot, connectCluster, loadSnapshot } from '@opsloop/kube-tools';
+import { waitForFault } from './fault-shows.ts';
+import { connectCluster } from '@opsloop/kube-tools';
 import { DEFAULT_LIMITS, ModelPlanner, NoModelPlanner, decideOutcome } from '../src/mod.ts';
 import type { ChatMessage, ChatProvider, ChatReply } from '../src/model/provider.ts';
 import { promptTokens } from '../src/model/tokens.ts';
@@ -106,19 +106,7 @@ for (const name of names) {
   try {
     const cluster = await connectCluster({ kubeconfigText: run.kubeconfig() });
     const ns = run.namespace;
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      const f = analyzeSnapshot(await loadSnapshot(cluster, ns));
-      if (
-        f.some(
-          (x) =>
-            SEVERITY_RANK[x.severity] >= SEVERITY_RANK.warning &&
-            (x.remediations.length || x.humanAction),
-        )
-      )
-        break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await waitForFault(cluster, ns, 30_000);
     const input = {
       opId: `bench-${name}`,
       request: run.scenario.spec.request,
